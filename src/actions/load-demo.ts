@@ -1,0 +1,19 @@
+// The demo data loaded into an empty instance on first start, so that `npm start` shows a living site.
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import { type ImportReport, importFiles } from './import-files.ts';
+
+export const DEMO_DIR = fileURLToPath(new URL('../../demo/hf-daily', import.meta.url));
+
+export async function isEmpty(db: Kysely<Database>): Promise<boolean> {
+  const row = await db.selectFrom('papers').select('id').limit(1).executeTakeFirst();
+  return row === undefined;
+}
+
+/** Loads the demo data when the store holds no paper yet; returns null when it did nothing. */
+export async function loadDemoIfEmpty(db: Kysely<Database>, dir = DEMO_DIR): Promise<ImportReport | null> {
+  if (!(await isEmpty(db))) return null;
+  return importFiles(db, [join(dir)]);
+}

@@ -1,0 +1,57 @@
+// Every setting of Folio in one validated object. Each entry names its environment variable, its default
+// and a one-line meaning; `docs/configuration.md` is generated from this table, so it never drifts.
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+interface Setting<T extends z.ZodTypeAny> {
+  env: string;
+  schema: T;
+  doc: string;
+}
+
+const bool = z.enum(['0', '1', 'true', 'false', 'yes', 'no']).transform((v) => v === '1' || v === 'true' || v === 'yes');
+
+function setting<T extends z.ZodTypeAny>(env: string, schema: T, doc: string): Setting<T> {
+  return { env, schema, doc };
+}
+
+export const SETTINGS = {
+  dataDir: setting('FOLIO_DATA_DIR', z.string().min(1).default('./data'), 'Folder for the SQLite database, indexes and the mail outbox.'),
+  port: setting('PORT', z.coerce.number().int().min(0).max(65535).default(3000), 'TCP port the web server listens on.'),
+  host: setting('HOST', z.string().min(1).default('0.0.0.0'), 'Address the web server binds to.'),
+  demo: setting('FOLIO_DEMO', bool.default(true), 'Load the bundled demo data into an empty database on first start (0 starts empty).'),
+  baseUrl: setting(
+    'FOLIO_BASE_URL',
+    z.string().url().optional(),
+    'Public URL of the site, used in links of feeds and mails (default: http://localhost:PORT).',
+  ),
+  siteName: setting('FOLIO_SITE_NAME', z.string().min(1).max(80).default('Folio'), 'Name shown in the header and titles.'),
+  logLevel: setting(
+    'LOG_LEVEL',
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    'Log level of the structured JSON logs.',
+  ),
+  pageSize: setting('FOLIO_PAGE_SIZE', z.coerce.number().int().min(5).max(200).default(50), 'Papers shown per list page.'),
+} as const;
+
+type Settings = typeof SETTINGS;
+export type Config = { [K in keyof Settings]: z.output<Settings[K]['schema']> } & { dataDir: string; baseUrl: string };
+
+export class ConfigError extends Error {}
+
+/** Reads and validates every setting; throws a ConfigError naming each bad variable (fail fast at start). */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Record<keyof Settings, unknown>> = {}): Config {
+  const out: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const [key, s] of Object.entries(SETTINGS) as [keyof Settings, Setting<z.ZodTypeAny>][]) {
+    const raw = key in overrides ? overrides[key] : env[s.env] === '' ? undefined : env[s.env];
+    const parsed = s.schema.safeParse(raw);
+    if (parsed.success) out[key] = parsed.data;
+    else problems.push(`${s.env}=${JSON.stringify(raw)}: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+  }
+  if (problems.length) throw new ConfigError(`invalid settings:\n  ${problems.join('\n  ')}`);
+  const cfg = out as Config;
+  cfg.dataDir = resolve(cfg.dataDir);
+  cfg.baseUrl = (cfg.baseUrl ?? `http://localhost:${cfg.port}`).replace(/\/+$/, '');
+  return cfg;
+}

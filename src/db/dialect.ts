@@ -1,0 +1,2 @@
+/** The two stores Folio runs on. */
+export type Dialect = 'sqlite' | 'postgres';

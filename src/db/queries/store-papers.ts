@@ -1,0 +1,328 @@
+// Stores what the importers and harvesters parse. Idempotent and order-independent: every source
+// record carries a freshness stamp, the fresher description of a paper wins field by field, and a
+// losing record may only fill what is still unknown. Importing the same files again, or in another
+// order, therefore ends in the same rows and reports nothing new or changed.
+import { createHash } from 'node:crypto';
+import type { Kysely, Transaction } from 'kysely';
+import type { AuthorRecord, DailyEntryRecord, ImportBatch, OrgRecord, PaperRecord, UserRecord } from '../../domain/paper.ts';
+import type { Database, PapersTable } from '../schema.ts';
+
+export interface StoreCounts {
+  papers: number;
+  newPapers: number;
+  updatedPapers: number;
+  entries: number;
+  newEntries: number;
+  updatedEntries: number;
+}
+
+export function emptyCounts(): StoreCounts {
+  return { papers: 0, newPapers: 0, updatedPapers: 0, entries: 0, newEntries: 0, updatedEntries: 0 };
+}
+
+export function addCounts(a: StoreCounts, b: StoreCounts): StoreCounts {
+  return {
+    papers: a.papers + b.papers,
+    newPapers: a.newPapers + b.newPapers,
+    updatedPapers: a.updatedPapers + b.updatedPapers,
+    entries: a.entries + b.entries,
+    newEntries: a.newEntries + b.newEntries,
+    updatedEntries: a.updatedEntries + b.updatedEntries,
+  };
+}
+
+type Trx = Transaction<Database>;
+
+/** Stamps become full instants, so that a day and an instant of the same day compare sensibly. */
+function instant(stamp: string): string {
+  return stamp.length === 10 ? `${stamp}T00:00:00.000Z` : stamp;
+}
+
+function hash(value: unknown): string {
+  return createHash('sha1').update(JSON.stringify(value)).digest('hex').slice(0, 16);
+}
+
+/** The total order on descriptions: stamp first, then content, so that ties cannot flip-flop. */
+function rank(stamp: string, content: unknown): string {
+  return `${instant(stamp)}|${hash(content)}`;
+}
+
+function coreOf(p: PaperRecord) {
+  return {
+    version: p.version ?? null,
+    title: p.title,
+    abstract: p.abstract,
+    published_at: p.publishedAt ?? null,
+    updated_at: p.updatedAt ?? null,
+    categories: p.categories?.length ? JSON.stringify(p.categories) : null,
+    primary_category: p.primaryCategory ?? p.categories?.[0] ?? null,
+    comment: p.comment ?? null,
+    journal_ref: p.journalRef ?? null,
+    doi: p.doi ?? null,
+  };
+}
+
+function communityOf(p: PaperRecord, orgId: number | null) {
+  const c = p.community ?? {};
+  return {
+    github_repo: c.githubRepo ?? null,
+    github_stars: c.githubStars ?? null,
+    project_page: c.projectPage ?? null,
+    ai_summary: c.aiSummary ?? null,
+    ai_keywords: c.aiKeywords?.length ? JSON.stringify(c.aiKeywords) : null,
+    organization_id: orgId,
+    discussion_id: c.discussionId ?? null,
+  };
+}
+
+/** Applies `incoming` over `row`: all defined fields when it wins, only the unknown ones when it loses. */
+function merge<T extends Record<string, unknown>>(row: Record<string, unknown>, incoming: T, wins: boolean): void {
+  for (const [k, v] of Object.entries(incoming)) {
+    if (v === null || v === undefined) continue;
+    if (wins || row[k] === null || row[k] === undefined || (k === 'categories' && row[k] === '[]')) row[k] = v;
+  }
+}
+
+function earliest(a: string | null, b: string | null): string | null {
+  if (!a || !b) return a ?? b;
+  return b < a ? b : a;
+}
+
+function latest(a: string | null, b: string | null): string | null {
+  if (!a || !b) return a ?? b;
+  return b > a ? b : a;
+}
+
+class Lookups {
+  private users = new Map<string, number>();
+  private orgs = new Map<string, number>();
+  constructor(private readonly trx: Trx) {}
+
+  async user(u: UserRecord | undefined, now: string): Promise<number | null> {
+    if (!u?.username) return null;
+    const cached = this.users.get(u.username);
+    if (cached !== undefined) return cached;
+    const row = await this.trx.selectFrom('users').selectAll().where('username', '=', u.username).executeTakeFirst();
+    let id: number;
+    if (!row) {
+      const ins = await this.trx
+        .insertInto('users')
+        .values({
+          username: u.username,
+          fullname: u.fullname ?? null,
+          avatar_url: u.avatarUrl ?? null,
+          hf_id: u.hfId ?? null,
+          is_pro: u.isPro ? 1 : 0,
+          created_at: now,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      id = ins.id;
+    } else {
+      id = row.id;
+      // Only fill what is unknown: a later file must not flip a profile back and forth.
+      const fill: Partial<Record<'fullname' | 'avatar_url' | 'hf_id', string>> = {};
+      if (!row.fullname && u.fullname) fill.fullname = u.fullname;
+      if (!row.avatar_url && u.avatarUrl) fill.avatar_url = u.avatarUrl;
+      if (!row.hf_id && u.hfId) fill.hf_id = u.hfId;
+      if (Object.keys(fill).length) await this.trx.updateTable('users').set(fill).where('id', '=', id).execute();
+    }
+    this.users.set(u.username, id);
+    return id;
+  }
+
+  async org(o: OrgRecord | undefined): Promise<number | null> {
+    if (!o?.name) return null;
+    const cached = this.orgs.get(o.name);
+    if (cached !== undefined) return cached;
+    const row = await this.trx.selectFrom('organizations').selectAll().where('name', '=', o.name).executeTakeFirst();
+    let id: number;
+    if (!row) {
+      const ins = await this.trx
+        .insertInto('organizations')
+        .values({ name: o.name, fullname: o.fullname ?? null, avatar: o.avatar ?? null, hf_id: o.hfId ?? null })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      id = ins.id;
+    } else {
+      id = row.id;
+      const fill: Partial<Record<'fullname' | 'avatar' | 'hf_id', string>> = {};
+      if (!row.fullname && o.fullname) fill.fullname = o.fullname;
+      if (!row.avatar && o.avatar) fill.avatar = o.avatar;
+      if (!row.hf_id && o.hfId) fill.hf_id = o.hfId;
+      if (Object.keys(fill).length) await this.trx.updateTable('organizations').set(fill).where('id', '=', id).execute();
+    }
+    this.orgs.set(o.name, id);
+    return id;
+  }
+}
+
+async function storeAuthors(trx: Trx, look: Lookups, p: PaperRecord, wins: boolean, isNew: boolean, now: string): Promise<boolean> {
+  const existing = isNew ? [] : await trx.selectFrom('authors').selectAll().where('paper_id', '=', p.id).orderBy('position').execute();
+  const sameNames = existing.length === p.authors.length && existing.every((a, i) => a.name === p.authors[i]?.name);
+  let changed = false;
+  if (!sameNames && (wins || existing.length === 0) && p.authors.length > 0) {
+    // A new author list: keep each claim whose author is still at the same place.
+    await trx.deleteFrom('authors').where('paper_id', '=', p.id).execute();
+    await trx
+      .insertInto('authors')
+      .values(
+        p.authors.map((a, i) => {
+          const old = existing[i]?.name === a.name ? existing[i] : undefined;
+          return {
+            paper_id: p.id,
+            position: i,
+            name: a.name,
+            hf_id: a.hfId ?? old?.hf_id ?? null,
+            hidden: a.hidden ? 1 : 0,
+            affiliation: a.affiliation ?? old?.affiliation ?? null,
+            user_id: old?.user_id ?? null,
+            status: old?.status ?? null,
+            status_changed_at: old?.status_changed_at ?? null,
+          };
+        }),
+      )
+      .execute();
+    changed = true;
+  }
+  const current = changed
+    ? await trx.selectFrom('authors').selectAll().where('paper_id', '=', p.id).orderBy('position').execute()
+    : existing;
+  for (const [i, a] of p.authors.entries()) {
+    const row = current[i];
+    if (!row || row.name !== a.name) continue;
+    const set: Record<string, unknown> = {};
+    if (!row.hf_id && a.hfId) set.hf_id = a.hfId;
+    if (!row.affiliation && a.affiliation) set.affiliation = a.affiliation;
+    if (a.claimedBy && a.status && (!row.status_changed_at || (a.statusLastChangedAt ?? '') > row.status_changed_at)) {
+      const userId = await look.user(a.claimedBy, now);
+      if (userId !== row.user_id || a.status !== row.status) {
+        set.user_id = userId;
+        set.status = a.status;
+        set.status_changed_at = a.statusLastChangedAt ?? now;
+      }
+    }
+    if (Object.keys(set).length) {
+      await trx.updateTable('authors').set(set).where('paper_id', '=', p.id).where('position', '=', i).execute();
+      changed = true;
+    }
+  }
+  return changed;
+}
+
+async function storePaper(trx: Trx, look: Lookups, p: PaperRecord, now: string): Promise<'new' | 'updated' | 'same'> {
+  const existing = await trx.selectFrom('papers').selectAll().where('id', '=', p.id).executeTakeFirst();
+  const core = coreOf(p);
+  const coreRank = rank(p.stamp, { core, authors: p.authors.map((a) => [a.name, a.affiliation ?? null]) });
+  const orgId = await look.org(p.community?.organization);
+  const community = communityOf(p, orgId);
+  const communityRank = p.community ? rank(p.stamp, community) : null;
+  const c = p.community ?? {};
+
+  if (!existing) {
+    const row: PapersTable = {
+      id: p.id,
+      ...core,
+      categories: core.categories ?? '[]',
+      ...community,
+      meta_stamp: coreRank,
+      community_stamp: communityRank,
+      imported_upvotes: c.upvotes ?? 0,
+      imported_comments: c.numComments ?? 0,
+      local_upvotes: 0,
+      local_comments: 0,
+      hidden: 0,
+      created_at: now,
+      changed_at: now,
+    };
+    await trx.insertInto('papers').values(row).execute();
+    await storeAuthors(trx, look, p, true, true, now);
+    return 'new';
+  }
+
+  const next: Record<string, unknown> = { ...existing };
+  const coreWins = coreRank > existing.meta_stamp;
+  merge(next, core, coreWins);
+  if (coreWins) next.meta_stamp = coreRank;
+  // A paper is published once: the earliest date any source knows is the right one, whoever wins.
+  next.published_at = earliest(existing.published_at, core.published_at);
+  next.updated_at = latest(existing.updated_at, core.updated_at);
+  if (communityRank) {
+    const communityWins = !existing.community_stamp || communityRank > existing.community_stamp;
+    merge(next, community, communityWins);
+    if (communityWins) next.community_stamp = communityRank;
+  }
+  // Snapshot counts only grow: the highest snapshot seen is the best estimate and keeps re-imports stable.
+  next.imported_upvotes = Math.max(existing.imported_upvotes, c.upvotes ?? 0);
+  next.imported_comments = Math.max(existing.imported_comments, c.numComments ?? 0);
+
+  const changedCols = Object.keys(next).filter((k) => next[k] !== (existing as Record<string, unknown>)[k]);
+  const authorsChanged = await storeAuthors(trx, look, p, coreWins, false, now);
+  // A new rank alone (same visible values) is not a change worth reporting, but is still recorded.
+  const visible = changedCols.filter((k) => k !== 'meta_stamp' && k !== 'community_stamp');
+  if (changedCols.length) {
+    const set: Record<string, unknown> = {};
+    for (const k of changedCols) set[k] = next[k];
+    if (visible.length || authorsChanged) set.changed_at = now;
+    await trx.updateTable('papers').set(set).where('id', '=', p.id).execute();
+  }
+  return visible.length || authorsChanged ? 'updated' : 'same';
+}
+
+async function storeEntry(trx: Trx, look: Lookups, e: DailyEntryRecord, now: string): Promise<'new' | 'updated' | 'same'> {
+  const values = {
+    added_at: e.addedAt,
+    announced_at: e.announcedAt ?? null,
+    submitted_by: await look.user(e.submitter, now),
+    organization_id: await look.org(e.organization),
+    thumbnail: e.thumbnail ?? null,
+    media_urls: e.mediaUrls?.length ? JSON.stringify(e.mediaUrls) : null,
+    is_author_participating: e.isAuthorParticipating === undefined ? null : e.isAuthorParticipating ? 1 : 0,
+  };
+  const existing = await trx
+    .selectFrom('daily_entries')
+    .selectAll()
+    .where('paper_id', '=', e.paperId)
+    .where('day', '=', e.day)
+    .executeTakeFirst();
+  if (!existing) {
+    await trx
+      .insertInto('daily_entries')
+      .values({ paper_id: e.paperId, day: e.day, hidden: 0, ...values })
+      .execute();
+    return 'new';
+  }
+  const set: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(values)) {
+    if (v !== null && v !== (existing as Record<string, unknown>)[k]) set[k] = v;
+  }
+  if (!Object.keys(set).length) return 'same';
+  await trx.updateTable('daily_entries').set(set).where('id', '=', existing.id).execute();
+  return 'updated';
+}
+
+/** Stores one batch in its own transaction: a batch is stored whole or not at all. */
+export async function storeBatch(db: Kysely<Database>, batch: ImportBatch, now = new Date().toISOString()): Promise<StoreCounts> {
+  return db.transaction().execute(async (trx) => storeBatchIn(trx, batch, now));
+}
+
+/** The same, inside a transaction the caller owns (a harvester stores its progress beside the papers). */
+export async function storeBatchIn(trx: Trx, batch: ImportBatch, now = new Date().toISOString()): Promise<StoreCounts> {
+  const look = new Lookups(trx);
+  const counts = emptyCounts();
+  for (const p of batch.papers) {
+    const r = await storePaper(trx, look, p, now);
+    counts.papers++;
+    if (r === 'new') counts.newPapers++;
+    else if (r === 'updated') counts.updatedPapers++;
+  }
+  for (const e of batch.entries) {
+    const r = await storeEntry(trx, look, e, now);
+    counts.entries++;
+    if (r === 'new') counts.newEntries++;
+    else if (r === 'updated') counts.updatedEntries++;
+  }
+  return counts;
+}
+
+export type { AuthorRecord };

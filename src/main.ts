@@ -1,0 +1,67 @@
+// The `folio` command: serve | import | ... Each subcommand validates its input, does one thing and
+// exits non-zero with a clear message when it cannot.
+import { Command, CommanderError, Option } from 'commander';
+import { importFiles, summaryLine } from './actions/import-files.ts';
+import { importProgress } from './cli/progress.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { openStore } from './db/connection.ts';
+import { FORMATS, type Format } from './ingest/read-files.ts';
+import { startServer } from './web/start.ts';
+
+/** Exit status for bad usage or settings, as sysexits' EX_USAGE. */
+const EXIT_USAGE = 64;
+
+function program(): Command {
+  const cli = new Command('folio').description('Folio: a self-hostable Daily Papers').exitOverride();
+
+  cli
+    .command('serve')
+    .description('serve the site and the API (loads the demo data into an empty store on first start)')
+    .option('--port <port>', 'TCP port (PORT)')
+    .option('--host <host>', 'address to bind (HOST)')
+    .action(async (opts: { port?: string; host?: string }) => {
+      const config = loadConfig(process.env, {
+        ...(opts.port !== undefined ? { port: opts.port } : {}),
+        ...(opts.host !== undefined ? { host: opts.host } : {}),
+      });
+      await startServer(config);
+    });
+
+  cli
+    .command('import')
+    .description('import Daily Papers JSON, arXiv JSON-lines or DayDayArXiv files (files, folders, .gz)')
+    .argument('<paths...>', 'files or folders')
+    .addOption(new Option('--format <format>', 'source format').choices(FORMATS as unknown as string[]).default('auto'))
+    .action(async (paths: string[], opts: { format: Format }) => {
+      const config = loadConfig();
+      const store = await openStore(config.dataDir);
+      try {
+        const report = await importFiles(store.db, paths, { format: opts.format, progress: importProgress() });
+        for (const s of report.skipped.slice(0, 20)) process.stderr.write(`skipped ${s.where}: ${s.reason}\n`);
+        if (report.skipped.length > 20) process.stderr.write(`skipped ${report.skipped.length - 20} more records\n`);
+        process.stdout.write(`${summaryLine(report)}\n`);
+        if (report.rejected.length) process.exitCode = 1;
+      } finally {
+        await store.close();
+      }
+    });
+
+  return cli;
+}
+
+export async function run(argv: string[]): Promise<void> {
+  try {
+    await program().parseAsync(argv, { from: 'user' });
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      process.exitCode = e.exitCode === 0 ? 0 : EXIT_USAGE;
+      return;
+    }
+    if (e instanceof ConfigError) {
+      process.stderr.write(`folio: ${e.message}\n`);
+      process.exitCode = EXIT_USAGE;
+      return;
+    }
+    throw e;
+  }
+}
