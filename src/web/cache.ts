@@ -1,0 +1,40 @@
+// A small response cache for the read-heavy pages and API. Entries are tagged with the store's data
+// generation (bumped by triggers on every visible write), so a new vote, comment or paper shows at
+// once: a stale entry is never served, whatever process wrote.
+
+/** Enough for every list, paper and API page that is popular at once; least recently used go first. */
+export const RESPONSE_CACHE_ENTRIES = 2000;
+
+export interface CachedResponse {
+  body: string;
+  contentType: string;
+  status: number;
+  headers: Record<string, string>;
+}
+
+export class ResponseCache {
+  private readonly entries = new Map<string, { generation: string; response: CachedResponse }>();
+  constructor(private readonly capacity = RESPONSE_CACHE_ENTRIES) {}
+
+  get(key: string, generation: string): CachedResponse | undefined {
+    const hit = this.entries.get(key);
+    if (!hit) return undefined;
+    this.entries.delete(key);
+    if (hit.generation !== generation) return undefined;
+    this.entries.set(key, hit); // most recently used goes last
+    return hit.response;
+  }
+
+  set(key: string, generation: string, response: CachedResponse): void {
+    this.entries.delete(key);
+    this.entries.set(key, { generation, response });
+    if (this.entries.size > this.capacity) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest !== undefined) this.entries.delete(oldest);
+    }
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+}

@@ -1,0 +1,23 @@
+// `folio serve`: open the store, load the demo data on first start, listen.
+import { loadDemoIfEmpty } from '../actions/load-demo.ts';
+import { summaryLine } from '../actions/import-files.ts';
+import type { Config } from '../config.ts';
+import { openStore } from '../db/connection.ts';
+import { buildApp } from './server.ts';
+
+export async function startServer(config: Config): Promise<void> {
+  const store = await openStore(config.dataDir);
+  const app = await buildApp(config, store);
+  if (config.demo) {
+    const report = await loadDemoIfEmpty(store.db);
+    if (report) app.log.info(`first start: demo data loaded: ${summaryLine(report)}`);
+  }
+  const close = async () => {
+    await app.close();
+    await store.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', close);
+  process.once('SIGTERM', close);
+  await app.listen({ port: config.port, host: config.host });
+}
