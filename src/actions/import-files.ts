@@ -1,4 +1,5 @@
 // `folio import`: parse each file, store it in its own transaction, report progress and one summary.
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Kysely } from 'kysely';
 import { addCounts, emptyCounts, type StoreCounts, storeBatch } from '../db/queries/store-papers.ts';
 import type { Database } from '../db/schema.ts';
@@ -43,6 +44,9 @@ export async function importFiles(
       report.rejected.push(e);
       progress.rejected(e);
     }
+    // SQLite calls are synchronous: without this, a long import would starve timers and sockets
+    // (a server loading data, a test runner's heartbeat) until the very last file.
+    await yieldToEventLoop();
   }
   progress.stop();
   return report;

@@ -1,6 +1,6 @@
 // Reading query parameters that several routes share: periods, paging, limits. Each bad value is a
 // 400 with a message that says what is expected.
-import { parseDay, parsePeriod, type Period } from '../domain/periods.ts';
+import { type Period, parseDay, parsePeriod } from '../domain/periods.ts';
 import { badRequest } from './errors.ts';
 
 export type Query = Record<string, unknown>;

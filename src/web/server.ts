@@ -69,4 +69,3 @@ export async function buildApp(config: Config, store: Store, opts: { logger?: bo
   registerRoutes(app, ctx);
   return app;
 }
-

@@ -1,6 +1,7 @@
 // `folio serve`: open the store, load the demo data on first start, listen.
-import { loadDemoIfEmpty } from '../actions/load-demo.ts';
+
 import { summaryLine } from '../actions/import-files.ts';
+import { loadDemoIfEmpty } from '../actions/load-demo.ts';
 import type { Config } from '../config.ts';
 import { openStore } from '../db/connection.ts';
 import { buildApp } from './server.ts';

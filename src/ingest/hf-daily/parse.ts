@@ -46,7 +46,10 @@ const authorSchema = z
 const paperSchema = z
   .object({
     id: z.string().max(100),
-    title: z.string().min(1).max(5000),
+    title: z
+      .string()
+      .max(5000)
+      .refine((t) => t.trim().length > 0, 'empty title'),
     summary: z.string().max(100_000).default(''),
     authors: z.array(authorSchema).max(10_000),
     publishedAt: isoInstant.optional(),
@@ -153,8 +156,9 @@ export function parseHfDaily(body: unknown, day: string | null, where: string): 
     const organization = org(p.organization ?? it.organization);
     const paper: PaperRecord = {
       id,
-      title: p.title.trim(),
-      abstract: p.summary.trim(),
+      // Kept exactly as given, so that the API serves back the very same text.
+      title: p.title,
+      abstract: p.summary,
       authors: p.authors.map((a) => {
         const claimedBy = user(a.user);
         return {
