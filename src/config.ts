@@ -31,6 +31,41 @@ export const SETTINGS = {
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     'Log level of the structured JSON logs.',
   ),
+  worker: setting(
+    'FOLIO_WORKER',
+    bool.default(true),
+    'Run the job worker inside `folio serve` (set 0 when separate `folio worker` processes run).',
+  ),
+  timezone: setting('FOLIO_TIMEZONE', z.string().min(1).default('UTC'), 'Time zone of the schedule (IANA name, e.g. Europe/Paris).'),
+  arxivSets: setting(
+    'FOLIO_ARXIV_SETS',
+    z
+      .string()
+      .default('cs')
+      .transform((s) => s.split(/[\s,]+/).filter(Boolean))
+      .pipe(z.array(z.string().regex(/^[a-z-]+(?::[a-zA-Z-]+)*$/, 'sets look like cs, math or physics:hep-th'))),
+    'OAI-PMH sets harvested daily, comma-separated (cs, math, physics:hep-th, ...); empty disables the harvest.',
+  ),
+  harvestCron: setting(
+    'FOLIO_HARVEST_CRON',
+    z.string().default('0 3 * * *'),
+    'When the daily arXiv harvest runs (cron expression in FOLIO_TIMEZONE).',
+  ),
+  arxivOaiUrl: setting(
+    'FOLIO_ARXIV_OAI_URL',
+    z.string().url().default('https://oaipmh.arxiv.org/oai'),
+    "Base URL of arXiv's OAI-PMH endpoint.",
+  ),
+  arxivApiUrl: setting(
+    'FOLIO_ARXIV_API_URL',
+    z.string().url().default('https://export.arxiv.org/api/query'),
+    "URL of arXiv's query API (Atom).",
+  ),
+  arxivDelay: setting(
+    'FOLIO_ARXIV_DELAY',
+    z.coerce.number().min(0).max(600).default(3),
+    'Seconds between two requests to arXiv (arXiv asks for 3 or more).',
+  ),
   pageSize: setting('FOLIO_PAGE_SIZE', z.coerce.number().int().min(5).max(200).default(50), 'Papers shown per list page.'),
 } as const;
 

@@ -1,11 +1,14 @@
 // The `folio` command: serve | import | ... Each subcommand validates its input, does one thing and
 // exits non-zero with a clear message when it cannot.
 import { Command, CommanderError, Option } from 'commander';
+import { pino } from 'pino';
 import { importFiles, summaryLine } from './actions/import-files.ts';
 import { importProgress } from './cli/progress.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { openStore } from './db/connection.ts';
 import { FORMATS, type Format } from './ingest/read-files.ts';
+import { describeJobs } from './jobs/describe.ts';
+import { buildWorker } from './jobs/setup.ts';
 import { startServer } from './web/start.ts';
 
 /** Exit status for bad usage or settings, as sysexits' EX_USAGE. */
@@ -41,6 +44,40 @@ function program(): Command {
         if (report.skipped.length > 20) process.stderr.write(`skipped ${report.skipped.length - 20} more records\n`);
         process.stdout.write(`${summaryLine(report)}\n`);
         if (report.rejected.length) process.exitCode = 1;
+      } finally {
+        await store.close();
+      }
+    });
+
+  cli
+    .command('worker')
+    .description('run the job worker alone (harvests, index rebuilds, digests) on its schedule')
+    .action(async () => {
+      const config = loadConfig();
+      const store = await openStore(config.dataDir);
+      const log = pino({ level: config.logLevel });
+      const worker = buildWorker(config, store, log);
+      await worker.start();
+      log.info({ worker: worker.id }, 'worker started');
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      await worker.stop();
+      await store.close();
+    });
+
+  cli
+    .command('jobs')
+    .description('list scheduled and recent jobs')
+    .option('--limit <n>', 'recent jobs to show', '20')
+    .action(async (opts: { limit: string }) => {
+      const config = loadConfig();
+      const store = await openStore(config.dataDir);
+      try {
+        const limit = Number(opts.limit);
+        if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new ConfigError('--limit must be a whole number from 1 to 1000');
+        process.stdout.write(await describeJobs(config, store, limit));
       } finally {
         await store.close();
       }

@@ -93,6 +93,25 @@ export interface MetaTable {
   value: string;
 }
 
+export type JobState = 'queued' | 'running' | 'done' | 'failed';
+
+export interface JobsTable {
+  id: Generated<number>;
+  kind: string;
+  payload: string; // JSON
+  unique_key: string | null;
+  state: JobState;
+  due_at: string;
+  attempts: number;
+  max_attempts: number;
+  locked_by: string | null;
+  locked_until: string | null;
+  last_error: string | null;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
 export interface Database {
   papers: PapersTable;
   authors: AuthorsTable;
@@ -101,4 +120,5 @@ export interface Database {
   daily_entries: DailyEntriesTable;
   votes: VotesTable;
   meta: MetaTable;
+  jobs: JobsTable;
 }

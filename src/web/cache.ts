@@ -6,7 +6,8 @@
 export const RESPONSE_CACHE_ENTRIES = 2000;
 
 export interface CachedResponse {
-  body: string;
+  /** Encoded once, when rendered: a hit sends the bytes as they are. */
+  body: Buffer;
   contentType: string;
   status: number;
   headers: Record<string, string>;

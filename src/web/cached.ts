@@ -21,9 +21,9 @@ export async function sendCached(
 }
 
 export function jsonResponse(body: unknown, headers: Record<string, string> = {}): CachedResponse {
-  return { body: JSON.stringify(body), contentType: 'application/json; charset=utf-8', status: 200, headers };
+  return { body: Buffer.from(JSON.stringify(body)), contentType: 'application/json; charset=utf-8', status: 200, headers };
 }
 
 export function htmlResponse(body: string, headers: Record<string, string> = {}): CachedResponse {
-  return { body, contentType: 'text/html; charset=utf-8', status: 200, headers };
+  return { body: Buffer.from(body), contentType: 'text/html; charset=utf-8', status: 200, headers };
 }

@@ -4,6 +4,7 @@ import { summaryLine } from '../actions/import-files.ts';
 import { loadDemoIfEmpty } from '../actions/load-demo.ts';
 import type { Config } from '../config.ts';
 import { openStore } from '../db/connection.ts';
+import { buildWorker } from '../jobs/setup.ts';
 import { buildApp } from './server.ts';
 
 export async function startServer(config: Config): Promise<void> {
@@ -13,7 +14,11 @@ export async function startServer(config: Config): Promise<void> {
     const report = await loadDemoIfEmpty(store.db);
     if (report) app.log.info(`first start: demo data loaded: ${summaryLine(report)}`);
   }
+  // Web and worker in one process by default; `FOLIO_WORKER=0` when `folio worker` runs apart.
+  const worker = config.worker ? buildWorker(config, store, app.log) : undefined;
+  await worker?.start();
   const close = async () => {
+    await worker?.stop();
     await app.close();
     await store.close();
     process.exit(0);

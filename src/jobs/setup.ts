@@ -1,0 +1,41 @@
+// Which jobs exist and when they run, built from the settings. Features add their handler and, when
+// scheduled, their schedule entry here.
+import type { Config } from '../config.ts';
+import type { Store } from '../db/connection.ts';
+import { checkCron, type ScheduleEntry, Scheduler } from './schedule.ts';
+import { type JobHandler, type Logger, Worker } from './worker.ts';
+
+export type HandlerFactory = (config: Config, store: Store) => Record<string, JobHandler>;
+
+/** Job kinds and their handlers; each feature registers its own. */
+const handlerFactories: HandlerFactory[] = [];
+
+export function registerHandlers(factory: HandlerFactory): void {
+  handlerFactories.push(factory);
+}
+
+export function jobHandlers(config: Config, store: Store): Record<string, JobHandler> {
+  return Object.assign({}, ...handlerFactories.map((f) => f(config, store)));
+}
+
+export function scheduleEntries(config: Config): ScheduleEntry[] {
+  const entries: ScheduleEntry[] = [];
+  if (config.arxivSets.length) {
+    entries.push({
+      name: 'harvest-arxiv',
+      cron: config.harvestCron,
+      timezone: config.timezone,
+      kind: 'harvest-arxiv',
+      payload: { sets: config.arxivSets },
+    });
+  }
+  for (const e of entries) checkCron(e.cron, e.timezone);
+  return entries;
+}
+
+export function buildWorker(config: Config, store: Store, log: Logger): Worker {
+  const handlers = jobHandlers(config, store);
+  // Only schedule what some handler can run: a schedule without a handler would pile up jobs.
+  const entries = scheduleEntries(config).filter((e) => e.kind in handlers);
+  return new Worker(store.db, handlers, new Scheduler(store.db, entries), log);
+}

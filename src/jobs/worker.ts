@@ -1,0 +1,93 @@
+// The worker: ticks the schedule, claims due jobs one at a time, keeps their lease alive while they
+// run, and records success or failure (with backoff) in the queue.
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import { claimNext, complete, fail, heartbeat, type Job, LEASE_MS } from './queue.ts';
+import type { Scheduler } from './schedule.ts';
+
+/** How often an idle worker looks for due jobs. */
+export const POLL_MS = 1000;
+/** Heartbeats come well within the lease, so a busy machine never loses a live job. */
+const HEARTBEAT_MS = LEASE_MS / 3;
+
+export interface JobContext {
+  signal: AbortSignal;
+  log: (msg: string) => void;
+}
+
+export type JobHandler = (payload: unknown, ctx: JobContext, job: Job) => Promise<void>;
+
+export interface Logger {
+  info(obj: object | string, msg?: string): void;
+  error(obj: object | string, msg?: string): void;
+}
+
+export class Worker {
+  readonly id = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private stopping = false;
+  private loop: Promise<void> | undefined;
+  private readonly abort = new AbortController();
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly handlers: Record<string, JobHandler>,
+    private readonly scheduler: Scheduler | undefined,
+    private readonly log: Logger,
+    private readonly pollMs = POLL_MS,
+  ) {}
+
+  async start(): Promise<void> {
+    await this.scheduler?.start();
+    this.loop = this.run();
+  }
+
+  /** Asks the running job to stop and waits for the loop to end. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.abort.abort();
+    await this.loop;
+  }
+
+  /** Runs one due job if there is one; returns whether it did (used by tests and `folio jobs run`). */
+  async runOnce(): Promise<Job | undefined> {
+    const job = await claimNext(this.db, this.id, Object.keys(this.handlers));
+    if (!job) return undefined;
+    const handler = this.handlers[job.kind] as JobHandler;
+    const beat = setInterval(() => {
+      heartbeat(this.db, job.id, this.id).catch((err: unknown) => this.log.error({ err, job: job.id }, 'heartbeat failed'));
+    }, HEARTBEAT_MS);
+    const started = Date.now();
+    try {
+      let payload: unknown = {};
+      try {
+        payload = JSON.parse(job.payload);
+      } catch {
+        throw new Error('job payload is not JSON');
+      }
+      await handler(payload, { signal: this.abort.signal, log: (msg) => this.log.info({ job: job.id, kind: job.kind }, msg) }, job);
+      await complete(this.db, job.id, this.id);
+      this.log.info({ job: job.id, kind: job.kind, ms: Date.now() - started }, 'job done');
+    } catch (err) {
+      const outcome = await fail(this.db, job, this.id, err instanceof Error ? err.message : String(err));
+      this.log.error({ err, job: job.id, kind: job.kind, attempt: job.attempts, outcome }, 'job failed');
+    } finally {
+      clearInterval(beat);
+    }
+    return job;
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopping) {
+      try {
+        await this.scheduler?.tick();
+        if (await this.runOnce()) continue;
+      } catch (err) {
+        this.log.error({ err }, 'worker loop error');
+      }
+      await sleep(this.pollMs, undefined, { signal: this.abort.signal }).catch(() => undefined);
+    }
+  }
+}

@@ -1,0 +1,133 @@
+// The queue's promises: one claimant per job, retries with backoff, leases that run out, one job per
+// scheduled due time however many schedulers tick.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { backoffMs, claimNext, complete, DEFAULT_MAX_ATTEMPTS, enqueue, fail, LEASE_MS } from '../../src/jobs/queue.ts';
+import { checkCron, lastDueBetween, type ScheduleEntry, ScheduleError, Scheduler } from '../../src/jobs/schedule.ts';
+import { Worker } from '../../src/jobs/worker.ts';
+import { buildStore, type TestStore } from '../support/store.ts';
+
+let t: TestStore;
+beforeEach(async () => {
+  t = await buildStore();
+});
+afterEach(async () => t.cleanup());
+
+const quiet = { info() {}, error() {} };
+
+describe('claims', () => {
+  it('gives each due job to exactly one of many concurrent claimants', async () => {
+    for (let i = 0; i < 30; i++) await enqueue(t.store.db, 'k', { i });
+    const claims = await Promise.all(Array.from({ length: 60 }, (_, w) => claimNext(t.store.db, `w${w}`, ['k'])));
+    const ids = claims.filter(Boolean).map((j) => j?.id);
+    expect(ids.length).toBe(30);
+    expect(new Set(ids).size).toBe(30);
+  });
+
+  it('does not hand out jobs before they are due, nor kinds the worker cannot run', async () => {
+    await enqueue(t.store.db, 'k', {}, { dueAt: new Date(Date.now() + 60_000) });
+    await enqueue(t.store.db, 'other', {});
+    expect(await claimNext(t.store.db, 'w', ['k'])).toBeUndefined();
+  });
+
+  it('lets another worker take a job over once its lease ran out', async () => {
+    await enqueue(t.store.db, 'k', {});
+    const first = await claimNext(t.store.db, 'dead-worker', ['k']);
+    expect(first).toBeDefined();
+    expect(await claimNext(t.store.db, 'w2', ['k'])).toBeUndefined();
+    const later = new Date(Date.now() + LEASE_MS + 1000);
+    const taken = await claimNext(t.store.db, 'w2', ['k'], later);
+    expect(taken?.id).toBe(first?.id);
+    expect(taken?.attempts).toBe(2);
+    await complete(t.store.db, taken?.id as number, 'dead-worker'); // the old owner can no longer finish it
+    const row = await t.store.db
+      .selectFrom('jobs')
+      .selectAll()
+      .where('id', '=', first?.id as number)
+      .executeTakeFirstOrThrow();
+    expect(row.state).toBe('running');
+  });
+});
+
+describe('failures', () => {
+  it('retries with exponential backoff, then gives up', async () => {
+    expect(backoffMs(1)).toBeLessThan(backoffMs(2));
+    expect(backoffMs(2)).toBe(backoffMs(1) * 2);
+    expect(backoffMs(100)).toBe(backoffMs(99));
+    await enqueue(t.store.db, 'k', {}, { maxAttempts: 2 });
+    let job = await claimNext(t.store.db, 'w', ['k']);
+    expect(await fail(t.store.db, job!, 'w', 'boom')).toBe('retry');
+    const row = await t.store.db.selectFrom('jobs').selectAll().executeTakeFirstOrThrow();
+    expect(row.state).toBe('queued');
+    expect(Date.parse(row.due_at)).toBeGreaterThan(Date.now() + backoffMs(1) - 5000);
+    job = await claimNext(t.store.db, 'w', ['k'], new Date(Date.parse(row.due_at) + 1));
+    expect(await fail(t.store.db, job!, 'w', 'boom again')).toBe('failed');
+    const done = await t.store.db.selectFrom('jobs').selectAll().executeTakeFirstOrThrow();
+    expect(done).toMatchObject({ state: 'failed', last_error: 'boom again', attempts: 2 });
+    expect(DEFAULT_MAX_ATTEMPTS).toBeGreaterThan(1);
+  });
+
+  it('records a handler error as the job error and keeps the worker going', async () => {
+    await enqueue(t.store.db, 'bad', {});
+    await enqueue(t.store.db, 'good', {});
+    const ran: string[] = [];
+    const worker = new Worker(
+      t.store.db,
+      {
+        bad: async () => {
+          throw new Error('handler exploded');
+        },
+        good: async () => {
+          ran.push('good');
+        },
+      },
+      undefined,
+      quiet,
+    );
+    await worker.runOnce();
+    await worker.runOnce();
+    expect(ran).toEqual(['good']);
+    const rows = await t.store.db.selectFrom('jobs').select(['kind', 'state', 'last_error']).orderBy('id').execute();
+    expect(rows).toEqual([
+      { kind: 'bad', state: 'queued', last_error: 'handler exploded' },
+      { kind: 'good', state: 'done', last_error: null },
+    ]);
+  });
+});
+
+describe('schedule', () => {
+  const entry: ScheduleEntry = { name: 'harvest', cron: '0 3 * * *', timezone: 'Europe/Paris', kind: 'k', payload: {} };
+
+  it('computes due times in the time zone, across daylight saving', () => {
+    // 03:00 in Paris is 01:00 UTC in summer (CEST) and 02:00 UTC in winter (CET).
+    expect(lastDueBetween(entry, new Date('2026-07-01T00:00:00Z'), new Date('2026-07-01T12:00:00Z'))?.toISOString()).toBe(
+      '2026-07-01T01:00:00.000Z',
+    );
+    expect(lastDueBetween(entry, new Date('2026-12-01T00:00:00Z'), new Date('2026-12-01T12:00:00Z'))?.toISOString()).toBe(
+      '2026-12-01T02:00:00.000Z',
+    );
+  });
+
+  it('refuses bad cron expressions and time zones', () => {
+    expect(() => checkCron('61 * * * *', 'UTC')).toThrow(ScheduleError);
+    expect(() => checkCron('0 3 * * *', 'Mars/Olympus')).toThrow(/time zone/);
+    expect(() => checkCron('0 3 * * *', 'Europe/Paris')).not.toThrow();
+  });
+
+  it('enqueues one job per due time however many workers tick', async () => {
+    const every = { ...entry, cron: '* * * * *', timezone: 'UTC' };
+    const schedulers = [new Scheduler(t.store.db, [every]), new Scheduler(t.store.db, [every]), new Scheduler(t.store.db, [every])];
+    const start = new Date('2026-11-26T10:00:30Z');
+    for (const s of schedulers) await s.start(start);
+    for (const minute of [1, 2, 3]) {
+      const now = new Date(start.getTime() + minute * 60_000);
+      await Promise.all(schedulers.map((s) => s.tick(now)));
+    }
+    const keys = (await t.store.db.selectFrom('jobs').select('unique_key').orderBy('due_at').execute()).map((r) => r.unique_key);
+    expect(keys).toEqual([
+      'harvest@2026-11-26T10:00:00.000Z', // caught up at start
+      'harvest@2026-11-26T10:01:00.000Z',
+      'harvest@2026-11-26T10:02:00.000Z',
+      'harvest@2026-11-26T10:03:00.000Z',
+    ]);
+  });
+});
