@@ -42,9 +42,9 @@ export const SETTINGS = {
     z
       .string()
       .default('cs')
-      .transform((s) => s.split(/[\s,]+/).filter(Boolean))
+      .transform((s) => (s.trim() === 'none' ? [] : s.split(/[\s,]+/).filter(Boolean)))
       .pipe(z.array(z.string().regex(/^[a-z-]+(?::[a-zA-Z-]+)*$/, 'sets look like cs, math or physics:hep-th'))),
-    'OAI-PMH sets harvested daily, comma-separated (cs, math, physics:hep-th, ...); empty disables the harvest.',
+    'OAI-PMH sets harvested daily, comma-separated (cs, math, physics:hep-th, ...); `none` disables the harvest.',
   ),
   harvestCron: setting(
     'FOLIO_HARVEST_CRON',

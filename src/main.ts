@@ -7,6 +7,7 @@ import { importProgress } from './cli/progress.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { openStore } from './db/connection.ts';
 import { FORMATS, type Format } from './ingest/read-files.ts';
+import { configurationMarkdown } from './cli/config-doc.ts';
 import { describeJobs } from './jobs/describe.ts';
 import { buildWorker } from './jobs/setup.ts';
 import { startServer } from './web/start.ts';
@@ -81,6 +82,13 @@ function program(): Command {
       } finally {
         await store.close();
       }
+    });
+
+  cli
+    .command('config-doc')
+    .description('print the configuration reference (docs/configuration.md) generated from the settings')
+    .action(() => {
+      process.stdout.write(configurationMarkdown());
     });
 
   return cli;
