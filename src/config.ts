@@ -2,6 +2,7 @@
 // and a one-line meaning; `docs/configuration.md` is generated from this table, so it never drifts.
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import type { TrendingParams } from './domain/trending.ts';
 
 interface Setting<T extends z.ZodTypeAny> {
   env: string;
@@ -66,6 +67,31 @@ export const SETTINGS = {
     z.coerce.number().min(0).max(600).default(3),
     'Seconds between two requests to arXiv (arXiv asks for 3 or more).',
   ),
+  trendingGravity: setting(
+    'FOLIO_TRENDING_GRAVITY',
+    z.coerce.number().min(0).max(5).default(1.8),
+    'Trending: how fast age pulls a paper down (the exponent of age; see docs/trending.md).',
+  ),
+  trendingAgeOffset: setting(
+    'FOLIO_TRENDING_AGE_OFFSET',
+    z.coerce.number().min(0.1).max(1000).default(2),
+    'Trending: hours added to every age.',
+  ),
+  trendingCommentWeight: setting(
+    'FOLIO_TRENDING_COMMENT_WEIGHT',
+    z.coerce.number().min(0).max(100).default(0.5),
+    'Trending: upvotes one comment is worth.',
+  ),
+  trendingStarWeight: setting(
+    'FOLIO_TRENDING_STAR_WEIGHT',
+    z.coerce.number().min(0).max(100).default(1),
+    'Trending: weight of ln(1 + GitHub stars).',
+  ),
+  trendingCron: setting(
+    'FOLIO_TRENDING_CRON',
+    z.string().default('*/15 * * * *'),
+    'When stored trending scores are recomputed for everyone (votes and comments recompute their paper at once).',
+  ),
   pageSize: setting('FOLIO_PAGE_SIZE', z.coerce.number().int().min(5).max(200).default(50), 'Papers shown per list page.'),
 } as const;
 
@@ -89,4 +115,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   cfg.dataDir = resolve(cfg.dataDir);
   cfg.baseUrl = (cfg.baseUrl ?? `http://localhost:${cfg.port}`).replace(/\/+$/, '');
   return cfg;
+}
+
+/** The trending formula's constants, from the settings. */
+export function trendingParams(c: Config): TrendingParams {
+  return {
+    gravity: c.trendingGravity,
+    ageOffsetHours: c.trendingAgeOffset,
+    commentWeight: c.trendingCommentWeight,
+    starWeight: c.trendingStarWeight,
+  };
 }

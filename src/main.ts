@@ -3,11 +3,12 @@
 import { Command, CommanderError, Option } from 'commander';
 import { pino } from 'pino';
 import { importFiles, summaryLine } from './actions/import-files.ts';
-import { importProgress } from './cli/progress.ts';
-import { ConfigError, loadConfig } from './config.ts';
-import { openStore } from './db/connection.ts';
-import { FORMATS, type Format } from './ingest/read-files.ts';
 import { configurationMarkdown } from './cli/config-doc.ts';
+import { importProgress } from './cli/progress.ts';
+import { ConfigError, loadConfig, trendingParams } from './config.ts';
+import { openStore } from './db/connection.ts';
+import { recomputeTrending } from './db/queries/trending.ts';
+import { FORMATS, type Format } from './ingest/read-files.ts';
 import { describeJobs } from './jobs/describe.ts';
 import { buildWorker } from './jobs/setup.ts';
 import { startServer } from './web/start.ts';
@@ -41,6 +42,7 @@ function program(): Command {
       const store = await openStore(config.dataDir);
       try {
         const report = await importFiles(store.db, paths, { format: opts.format, progress: importProgress() });
+        await recomputeTrending(store.db, trendingParams(config), new Date().toISOString());
         for (const s of report.skipped.slice(0, 20)) process.stderr.write(`skipped ${s.where}: ${s.reason}\n`);
         if (report.skipped.length > 20) process.stderr.write(`skipped ${report.skipped.length - 20} more records\n`);
         process.stdout.write(`${summaryLine(report)}\n`);

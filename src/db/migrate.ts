@@ -4,6 +4,7 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'k
 import type { Dialect } from './dialect.ts';
 import * as m0001 from './migrations/0001_initial.ts';
 import * as m0002 from './migrations/0002_jobs.ts';
+import * as m0003 from './migrations/0003_search_trending.ts';
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
@@ -13,6 +14,7 @@ interface DialectMigration {
 const MIGRATIONS: Record<string, DialectMigration> = {
   '0001_initial': m0001,
   '0002_jobs': m0002,
+  '0003_search_trending': m0003,
 };
 
 class ListProvider implements MigrationProvider {

@@ -34,6 +34,8 @@ export interface PapersTable {
   hidden: number;
   created_at: string;
   changed_at: string;
+  /** Stored trending score (domain/trending.ts), recomputed in the database. */
+  trending_score: number;
 }
 
 export interface AuthorsTable {

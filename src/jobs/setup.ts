@@ -1,14 +1,21 @@
 // Which jobs exist and when they run, built from the settings. Features add their handler and, when
 // scheduled, their schedule entry here.
-import type { Config } from '../config.ts';
+import { type Config, trendingParams } from '../config.ts';
 import type { Store } from '../db/connection.ts';
+import { recomputeTrending } from '../db/queries/trending.ts';
 import { checkCron, type ScheduleEntry, Scheduler } from './schedule.ts';
 import { type JobHandler, type Logger, Worker } from './worker.ts';
 
 export type HandlerFactory = (config: Config, store: Store) => Record<string, JobHandler>;
 
 /** Job kinds and their handlers; each feature registers its own. */
-const handlerFactories: HandlerFactory[] = [];
+const handlerFactories: HandlerFactory[] = [
+  (config, store) => ({
+    'recompute-trending': async () => {
+      await recomputeTrending(store.db, trendingParams(config), new Date().toISOString());
+    },
+  }),
+];
 
 export function registerHandlers(factory: HandlerFactory): void {
   handlerFactories.push(factory);
@@ -29,6 +36,13 @@ export function scheduleEntries(config: Config): ScheduleEntry[] {
       payload: { sets: config.arxivSets },
     });
   }
+  entries.push({
+    name: 'recompute-trending',
+    cron: config.trendingCron,
+    timezone: config.timezone,
+    kind: 'recompute-trending',
+    payload: {},
+  });
   for (const e of entries) checkCron(e.cron, e.timezone);
   return entries;
 }

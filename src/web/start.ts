@@ -2,8 +2,9 @@
 
 import { summaryLine } from '../actions/import-files.ts';
 import { loadDemoIfEmpty } from '../actions/load-demo.ts';
-import type { Config } from '../config.ts';
+import { type Config, trendingParams } from '../config.ts';
 import { openStore } from '../db/connection.ts';
+import { recomputeTrending } from '../db/queries/trending.ts';
 import { buildWorker } from '../jobs/setup.ts';
 import { buildApp } from './server.ts';
 
@@ -12,7 +13,10 @@ export async function startServer(config: Config): Promise<void> {
   const app = await buildApp(config, store);
   if (config.demo) {
     const report = await loadDemoIfEmpty(store.db);
-    if (report) app.log.info(`first start: demo data loaded: ${summaryLine(report)}`);
+    if (report) {
+      await recomputeTrending(store.db, trendingParams(config), new Date().toISOString());
+      app.log.info(`first start: demo data loaded: ${summaryLine(report)}`);
+    }
   }
   // Web and worker in one process by default; `FOLIO_WORKER=0` when `folio worker` runs apart.
   const worker = config.worker ? buildWorker(config, store, app.log) : undefined;

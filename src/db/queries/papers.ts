@@ -118,7 +118,8 @@ export async function listEntries(db: Kysely<Database>, q: EntryQuery): Promise<
       'e.is_author_participating',
     ]);
   if (q.sort === 'publishedAt') ordered = ordered.orderBy('p.published_at', 'desc').orderBy('p.id', 'desc');
-  else if (q.start === undefined && q.end === undefined && q.sort !== 'trending') {
+  else if (q.sort === 'trending') ordered = ordered.orderBy('p.trending_score', 'desc').orderBy(UPVOTES, 'desc').orderBy('p.id');
+  else if (q.start === undefined && q.end === undefined) {
     // No period: the most recent entries first, as Hugging Face does.
     ordered = ordered.orderBy('e.day', 'desc').orderBy(UPVOTES, 'desc').orderBy('e.added_at').orderBy('p.id');
   } else ordered = ordered.orderBy(UPVOTES, 'desc').orderBy('e.added_at').orderBy('p.id');
@@ -326,4 +327,19 @@ export async function neighbourDays(db: Kysely<Database>, start: string, end: st
 export async function dataGeneration(db: Kysely<Database>): Promise<string> {
   const r = await db.selectFrom('meta').select('value').where('key', '=', 'data_generation').executeTakeFirst();
   return r?.value ?? '0';
+}
+
+/** Papers by stored trending score (on a list or not), highest first. */
+export async function listTrending(db: Kysely<Database>, opts: { limit: number; offset?: number }): Promise<PaperView[]> {
+  const rows = await db
+    .selectFrom('papers as p')
+    .selectAll('p')
+    .where('p.hidden', '=', 0)
+    .where('p.trending_score', '>', 0)
+    .orderBy('p.trending_score', 'desc')
+    .orderBy('p.id')
+    .limit(opts.limit)
+    .offset(opts.offset ?? 0)
+    .execute();
+  return hydratePapers(db, rows);
 }

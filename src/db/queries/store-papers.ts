@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { AuthorRecord, DailyEntryRecord, ImportBatch, OrgRecord, PaperRecord, UserRecord } from '../../domain/paper.ts';
 import type { Database, PapersTable } from '../schema.ts';
+import { refreshSearchIndex } from './search-index.ts';
 
 export interface StoreCounts {
   papers: number;
@@ -234,6 +235,7 @@ async function storePaper(trx: Trx, look: Lookups, p: PaperRecord, now: string):
       hidden: 0,
       created_at: now,
       changed_at: now,
+      trending_score: 0,
     };
     await trx.insertInto('papers').values(row).execute();
     await storeAuthors(trx, look, p, true, true, now);
@@ -310,12 +312,15 @@ export async function storeBatch(db: Kysely<Database>, batch: ImportBatch, now =
 export async function storeBatchIn(trx: Trx, batch: ImportBatch, now = new Date().toISOString()): Promise<StoreCounts> {
   const look = new Lookups(trx);
   const counts = emptyCounts();
+  const touched = new Set<string>();
   for (const p of batch.papers) {
     const r = await storePaper(trx, look, p, now);
     counts.papers++;
     if (r === 'new') counts.newPapers++;
     else if (r === 'updated') counts.updatedPapers++;
+    if (r !== 'same') touched.add(p.id);
   }
+  await refreshSearchIndex(trx, [...touched]);
   for (const e of batch.entries) {
     const r = await storeEntry(trx, look, e, now);
     counts.entries++;
