@@ -11,6 +11,8 @@ export interface CachedResponse {
   contentType: string;
   status: number;
   headers: Record<string, string>;
+  /** Strong validator of the body, for conditional requests (`If-None-Match` -> 304). */
+  etag?: string;
 }
 
 export class ResponseCache {

@@ -1,4 +1,5 @@
 // Serves a GET from the response cache when the data has not changed since it was rendered.
+import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { dataGeneration } from '../db/queries/papers.ts';
 import type { CachedResponse } from './cache.ts';
@@ -15,9 +16,31 @@ export async function sendCached(
   let res = ctx.cache.get(key, generation);
   if (!res) {
     res = await render();
+    res.etag = `"${createHash('sha1').update(res.body).digest('base64url')}"`;
     if (res.status === 200) ctx.cache.set(key, generation, res);
   }
-  return reply.status(res.status).headers(res.headers).type(res.contentType).send(res.body);
+  reply.headers(res.headers).header('etag', res.etag);
+  if (res.status === 200 && notModified(req, res)) return reply.status(304).send();
+  return reply.status(res.status).type(res.contentType).send(res.body);
+}
+
+/** RFC 9110 13.1: If-None-Match decides when present; If-Modified-Since only without it. */
+function notModified(req: FastifyRequest, res: CachedResponse): boolean {
+  const inm = req.headers['if-none-match'];
+  if (inm !== undefined) {
+    return inm
+      .split(',')
+      .map((t) => t.trim().replace(/^W\//, ''))
+      .some((t) => t === '*' || t === res.etag);
+  }
+  const ims = req.headers['if-modified-since'];
+  const lm = res.headers['last-modified'];
+  if (ims && lm) {
+    const since = Date.parse(ims);
+    const modified = Date.parse(lm);
+    return !Number.isNaN(since) && !Number.isNaN(modified) && modified <= since;
+  }
+  return false;
 }
 
 export function jsonResponse(body: unknown, headers: Record<string, string> = {}): CachedResponse {

@@ -1,6 +1,7 @@
 // The stored trending score: the database computes exactly the published formula, and the API's
 // sort=trending follows it.
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importFiles } from '../../src/actions/import-files.ts';
 import { recomputeTrending } from '../../src/db/queries/trending.ts';
@@ -43,9 +44,7 @@ describe('trending', () => {
         'p.local_comments',
         'p.github_stars',
       ])
-      .select((eb) =>
-        eb.selectFrom('daily_entries as e').select(eb.fn.max('e.added_at').as('m')).whereRef('e.paper_id', '=', 'p.id').as('since'),
-      )
+      .select(sql<string>`(select max(e.added_at) from daily_entries e where e.paper_id = p.id)`.as('since'))
       .execute();
     expect(rows.length).toBeGreaterThan(20);
     for (const r of rows) {

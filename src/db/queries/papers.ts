@@ -343,3 +343,17 @@ export async function listTrending(db: Kysely<Database>, opts: { limit: number; 
     .execute();
   return hydratePapers(db, rows);
 }
+
+/** Papers by id, in the order given (missing and hidden ones left out). */
+export async function papersByIds(db: Kysely<Database>, ids: string[]): Promise<PaperView[]> {
+  if (!ids.length) return [];
+  const rows = await db.selectFrom('papers').selectAll().where('id', 'in', ids).where('hidden', '=', 0).execute();
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return hydratePapers(
+    db,
+    ids.flatMap((id) => {
+      const r = byId.get(id);
+      return r ? [r] : [];
+    }),
+  );
+}

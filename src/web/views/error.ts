@@ -1,6 +1,37 @@
-import { html } from '../html.ts';
+// Error pages in the site layout: what went wrong, in words, and ways back. Never a stack trace.
+import { html, trusted } from '../html.ts';
+import { renderPage } from './layout.ts';
+import { linkify } from './math.ts';
 
-/** A plain error page; replaced by the site layout's version. */
+const HEADINGS: Record<number, string> = {
+  400: 'That address does not look right',
+  401: 'Please sign in',
+  403: 'Not allowed',
+  404: 'Page not found',
+  405: 'Not possible here',
+  413: 'Too much at once',
+  429: 'Slow down a little',
+};
+
+function heading(status: number): string {
+  return HEADINGS[status] ?? (status >= 500 ? 'Something went wrong' : 'Request refused');
+}
+
 export function renderErrorPage(status: number, message: string): string {
-  return html`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${status}</title></head><body><h1>${status}</h1><p>${message}</p><p><a href="/papers">Back to today's papers</a></p></body></html>`.value;
+  const title = heading(status);
+  const body = html`<section class="error-page" aria-labelledby="error-title">
+  <p class="eyebrow">Error ${status}</p>
+  <h1 id="error-title">${title}</h1>
+  <p class="error-page__message">${trusted(linkify(message))}</p>
+  ${status >= 500 ? html`<p>Please try again in a moment.</p>` : ''}
+  <h2 class="error-page__more">Where to go from here</h2>
+  <ul class="error-page__links">
+    <li><a href="/papers">Today's papers</a></li>
+    <li><a href="/papers/week">This week's papers</a></li>
+    <li><a href="/papers/month">This month's papers</a></li>
+    <li><a href="/papers/trending">Trending papers</a></li>
+  </ul>
+  <p>Or search all papers with the box at the top of the page.</p>
+</section>`;
+  return renderPage({ title: `${title} (${status})`, description: message, body, noindex: true });
 }

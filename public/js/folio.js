@@ -1,0 +1,84 @@
+// Folio's little client script: keyboard shortcuts on paper lists. Every page works without it.
+//   j / k  move the highlight to the next / previous paper
+//   o      open the highlighted paper (Enter on its focused title does the same)
+//   u      upvote the highlighted paper (focuses and presses its upvote button)
+//   /      focus the search box
+(() => {
+  const items = () => Array.from(document.querySelectorAll('[data-paper-item]'));
+  let current = -1;
+
+  function typing(target) {
+    if (!(target instanceof HTMLElement)) return false;
+    return target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName);
+  }
+
+  function highlight(index) {
+    const list = items();
+    if (!list.length) return;
+    const next = Math.max(0, Math.min(list.length - 1, index));
+    list[current]?.classList.remove('is-current');
+    current = next;
+    const item = list[current];
+    item.classList.add('is-current');
+    const link = item.querySelector('[data-paper-link]');
+    if (link) link.focus({ preventScroll: true });
+    const reduce = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+    item.scrollIntoView({ block: 'nearest', behavior: reduce ? 'auto' : 'smooth' });
+  }
+
+  // Start from the paper that already holds focus (after a click or Tab), if any.
+  document.addEventListener('focusin', (e) => {
+    const item = e.target instanceof Element ? e.target.closest('[data-paper-item]') : null;
+    if (!item) return;
+    const index = items().indexOf(item);
+    if (index >= 0 && index !== current) {
+      items()[current]?.classList.remove('is-current');
+      current = index;
+      item.classList.add('is-current');
+    }
+  });
+
+  document.addEventListener('keydown', (e) => {
+    if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey || typing(e.target)) return;
+    if (e.key === '/') {
+      const search = document.getElementById('site-search');
+      if (search) {
+        e.preventDefault();
+        search.focus();
+        search.select();
+      }
+      return;
+    }
+    const list = items();
+    if (!list.length) {
+      // A paper page: its one upvote button.
+      const only = document.querySelectorAll('[data-upvote]');
+      if (e.key === 'u' && only.length === 1) {
+        e.preventDefault();
+        only[0].focus();
+        only[0].click();
+      }
+      return;
+    }
+    if (e.key === 'j') {
+      e.preventDefault();
+      highlight(current + 1);
+    } else if (e.key === 'k') {
+      e.preventDefault();
+      highlight(current < 0 ? 0 : current - 1);
+    } else if (e.key === 'o' && current >= 0) {
+      const link = list[current]?.querySelector('[data-paper-link]');
+      if (link) {
+        e.preventDefault();
+        window.location.assign(link.href);
+      }
+    } else if (e.key === 'u' && current >= 0) {
+      const button = list[current]?.querySelector('[data-upvote]');
+      if (button) {
+        e.preventDefault();
+        button.focus();
+        button.click();
+      }
+    }
+  });
+})();

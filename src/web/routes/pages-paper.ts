@@ -1,0 +1,38 @@
+// `/papers/{arxivId}`: the paper page. Ids with a version (`2401.12345v2`), old-style subject classes
+// (`math.GT/0309136`) or an encoded slash are sent (301) to the one canonical address.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { getPaperView } from '../../db/queries/papers.ts';
+import { parseArxivId } from '../../domain/arxiv-id.ts';
+import { htmlResponse, sendCached } from '../cached.ts';
+import type { AppContext } from '../context.ts';
+import { notFound } from '../errors.ts';
+import { paperPath } from '../views/components.ts';
+import { renderPaperPage } from '../views/paper-page.ts';
+
+const ECHO_CHARS = 60;
+
+export function registerPaperPage(app: FastifyInstance, ctx: AppContext): void {
+  const show = async (raw: string, req: FastifyRequest, reply: FastifyReply) => {
+    const parsed = parseArxivId(raw);
+    if (!parsed) {
+      const shown = raw.length > ECHO_CHARS ? `${raw.slice(0, ECHO_CHARS)}…` : raw;
+      throw notFound(`“${shown}” is not an arXiv id, so there is no paper page for it. Paper pages look like /papers/2401.12345.`);
+    }
+    const canonical = paperPath(parsed.id);
+    const [path, query] = req.url.split('?', 2) as [string, string | undefined];
+    if (path !== canonical) return reply.redirect(query ? `${canonical}?${query}` : canonical, 301);
+    return sendCached(ctx, req, reply, async () => {
+      const view = await getPaperView(ctx.store.db, parsed.id);
+      if (!view || view.paper.hidden) {
+        throw notFound(`There is no paper ${parsed.id} on this site yet. It may be on arXiv: https://arxiv.org/abs/${parsed.id}`);
+      }
+      return htmlResponse(renderPaperPage(view));
+    });
+  };
+  app.get('/papers/:id', async (req, reply) => show((req.params as { id: string }).id, req, reply));
+  // Old-style ids hold a slash: /papers/hep-th/9901001
+  app.get('/papers/:archive/:number', async (req, reply) => {
+    const { archive, number } = req.params as { archive: string; number: string };
+    return show(`${archive}/${number}`, req, reply);
+  });
+}

@@ -1,0 +1,97 @@
+// The Daily / Weekly / Monthly lists: a period's papers ranked by upvotes, with links to the previous
+// and next periods that have papers, and an empty state that points at the nearest days with papers.
+import type { EntryView } from '../../db/queries/papers.ts';
+import type { Period } from '../../domain/periods.ts';
+import { type Html, html } from '../html.ts';
+import { type PagerState, pager, paperList } from './components.ts';
+import { dayRange, fullDay, periodShortName, periodTitle, plural, snippet } from './format.ts';
+import { renderPage, type TabName, type Tabs } from './layout.ts';
+import { hasMath, plainText } from './math.ts';
+
+export interface ListPageData {
+  period: Period;
+  rows: EntryView[];
+  total: number;
+  pager: PagerState;
+  /** Rank of the first row on this page. */
+  firstRank: number;
+  prev?: Period;
+  next?: Period;
+  /** The nearest days with papers (for the empty state). */
+  prevDay?: string;
+  nextDay?: string;
+  tabs: Tabs;
+  canonical?: string;
+}
+
+const KIND_TAB: Record<Period['kind'], TabName> = { day: 'daily', week: 'weekly', month: 'monthly' };
+const KIND_LABEL: Record<Period['kind'], string> = { day: 'Daily Papers', week: 'Weekly Papers', month: 'Monthly Papers' };
+const KIND_NOUN: Record<Period['kind'], string> = { day: 'day', week: 'week', month: 'month' };
+
+export function periodPath(p: Period): string {
+  if (p.kind === 'day') return `/papers/date/${p.key}`;
+  return `/papers/${p.kind}/${p.key}`;
+}
+
+function periodNav(d: ListPageData): Html {
+  const noun = KIND_NOUN[d.period.kind];
+  return html`<nav class="period-nav" aria-label="Previous and next ${noun}">
+  ${
+    d.prev
+      ? html`<a class="button" rel="prev" href="${periodPath(d.prev)}"><span aria-hidden="true">←</span> ${periodShortName(d.prev)}</a>`
+      : html`<span class="button button--disabled" aria-disabled="true">No earlier ${noun}</span>`
+  }
+  ${
+    d.next
+      ? html`<a class="button" rel="next" href="${periodPath(d.next)}">${periodShortName(d.next)} <span aria-hidden="true">→</span></a>`
+      : html`<span class="button button--disabled" aria-disabled="true">No later ${noun}</span>`
+  }
+</nav>`;
+}
+
+function emptyState(d: ListPageData): Html {
+  const where = d.period.kind === 'day' ? `on ${fullDay(d.period.key)}` : `in ${periodTitle(d.period)}`;
+  if (!d.prevDay && !d.nextDay) {
+    return html`<section class="empty">
+  <h2>No papers yet</h2>
+  <p>This site holds no papers on any list so far. An operator can load some with <code>folio import</code>, or members can submit papers.</p>
+</section>`;
+  }
+  return html`<section class="empty">
+  <h2>No papers ${where}</h2>
+  <p>Nobody put a paper on the list ${where}. The nearest days with papers:</p>
+  <ul class="empty__links">
+    ${d.prevDay ? html`<li><a href="/papers/date/${d.prevDay}">← ${fullDay(d.prevDay)}</a></li>` : ''}
+    ${d.nextDay ? html`<li><a href="/papers/date/${d.nextDay}">${fullDay(d.nextDay)} →</a></li>` : ''}
+  </ul>
+</section>`;
+}
+
+export function renderListPage(d: ListPageData): string {
+  const p = d.period;
+  const title = periodTitle(p);
+  const sub = p.kind === 'day' ? '' : dayRange(p);
+  const body = html`<div class="list-head">
+  <div class="list-head__text">
+    <p class="eyebrow">${KIND_LABEL[p.kind]}</p>
+    <h1>${title}</h1>
+    <p class="list-head__sub">${sub ? html`<span>${sub}</span>` : ''}${sub && d.total ? ' · ' : ''}${d.total ? plural(d.total, 'paper') : ''}${d.total > 1 ? ' · ranked by upvotes' : ''}</p>
+  </div>
+  ${periodNav(d)}
+</div>
+${d.rows.length ? paperList(d.rows, { firstRank: d.firstRank }) : emptyState(d)}
+${pager(d.pager)}
+${d.rows.length > 5 ? periodNav(d) : ''}`;
+  const first = d.rows[0];
+  const description = first
+    ? `${KIND_LABEL[p.kind]} for ${title}: ${plural(d.total, 'paper')}, led by “${snippet(plainText(first.paper.title), 100)}”.`
+    : `${KIND_LABEL[p.kind]} for ${title}.`;
+  return renderPage({
+    title: `${KIND_LABEL[p.kind]} – ${title}${d.pager.page > 1 ? ` (page ${d.pager.page})` : ''}`,
+    description,
+    body,
+    tabs: { ...d.tabs, current: KIND_TAB[p.kind] },
+    math: hasMath(body.value),
+    ...(d.canonical ? { canonical: d.canonical } : {}),
+  });
+}
