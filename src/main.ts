@@ -2,9 +2,11 @@
 // exits non-zero with a clear message when it cannot.
 import { Command, CommanderError, Option } from 'commander';
 import { pino } from 'pino';
+import { harvestArxiv, summaryLine as harvestSummary, unfinishedHarvest } from './actions/harvest-arxiv.ts';
 import { importFiles, summaryLine } from './actions/import-files.ts';
 import { configurationMarkdown } from './cli/config-doc.ts';
-import { importProgress } from './cli/progress.ts';
+import { parseIngestOptions } from './cli/ingest-options.ts';
+import { harvestProgress, importProgress } from './cli/progress.ts';
 import { ConfigError, loadConfig, trendingParams } from './config.ts';
 import { openStore } from './db/connection.ts';
 import { recomputeTrending } from './db/queries/trending.ts';
@@ -47,6 +49,33 @@ function program(): Command {
         if (report.skipped.length > 20) process.stderr.write(`skipped ${report.skipped.length - 20} more records\n`);
         process.stdout.write(`${summaryLine(report)}\n`);
         if (report.rejected.length) process.exitCode = 1;
+      } finally {
+        await store.close();
+      }
+    });
+
+  const ingest = cli.command('ingest').description('fill the corpus from a source');
+  ingest
+    .command('arxiv')
+    .description("harvest arXiv's OAI-PMH endpoint (resumable); --resume continues an interrupted harvest")
+    .option('--set <set>', 'OAI-PMH set: cs, math, physics:hep-th, ...')
+    .option('--from <day>', 'first datestamp, YYYY-MM-DD (inclusive)')
+    .option('--until <day>', 'last datestamp, YYYY-MM-DD (inclusive)')
+    .option('--endpoint <url>', 'OAI-PMH base URL (FOLIO_ARXIV_OAI_URL)')
+    .addOption(new Option('--metadata <prefix>', 'metadata format').choices(['arXiv', 'arXivRaw']).default('arXiv'))
+    .option('--delay <seconds>', 'seconds between requests (FOLIO_ARXIV_DELAY; arXiv asks for 3 or more)')
+    .option('--resume', 'continue the latest unfinished harvest (of --set, if given)')
+    .action(async (raw: Record<string, string | boolean | undefined>) => {
+      const config = loadConfig();
+      const opts = parseIngestOptions(raw, config);
+      const store = await openStore(config.dataDir);
+      try {
+        const resume = opts.resume ? await unfinishedHarvest(store.db, opts.set) : undefined;
+        if (opts.resume && !resume) throw new ConfigError(`no unfinished harvest${opts.set ? ` of set ${opts.set}` : ''} to resume`);
+        const progress = harvestProgress();
+        const t = await harvestArxiv(store.db, { ...opts, onPage: progress.page, onEvent: progress.event }, resume);
+        progress.stop();
+        process.stdout.write(`${harvestSummary(t)}\n`);
       } finally {
         await store.close();
       }

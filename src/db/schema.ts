@@ -114,6 +114,28 @@ export interface JobsTable {
   finished_at: string | null;
 }
 
+export interface HarvestsTable {
+  id: Generated<number>;
+  source: string;
+  endpoint: string;
+  set_spec: string | null;
+  metadata_prefix: string;
+  from_day: string | null;
+  until_day: string | null;
+  /** The harvester's resumable state (JSON), stored with each page's papers. */
+  state: string;
+  status: 'running' | 'done' | 'failed';
+  pages: number;
+  records: number;
+  new_papers: number;
+  updated_papers: number;
+  skipped: number;
+  last_error: string | null;
+  started_at: string;
+  updated_at: string;
+  finished_at: string | null;
+}
+
 export interface Database {
   papers: PapersTable;
   authors: AuthorsTable;
@@ -123,4 +145,5 @@ export interface Database {
   votes: VotesTable;
   meta: MetaTable;
   jobs: JobsTable;
+  harvests: HarvestsTable;
 }

@@ -1,5 +1,7 @@
 // Which jobs exist and when they run, built from the settings. Features add their handler and, when
 // scheduled, their schedule entry here.
+
+import { harvestArxiv, summaryLine as harvestSummary, nextFromDay, unfinishedHarvest } from '../actions/harvest-arxiv.ts';
 import { type Config, trendingParams } from '../config.ts';
 import type { Store } from '../db/connection.ts';
 import { recomputeTrending } from '../db/queries/trending.ts';
@@ -13,6 +15,29 @@ const handlerFactories: HandlerFactory[] = [
   (config, store) => ({
     'recompute-trending': async () => {
       await recomputeTrending(store.db, trendingParams(config), new Date().toISOString());
+    },
+    'harvest-arxiv': async (payload, ctx) => {
+      const sets = (payload as { sets?: unknown }).sets;
+      if (!Array.isArray(sets) || !sets.every((s) => typeof s === 'string'))
+        throw new Error('harvest-arxiv: payload.sets must be a list of set names');
+      for (const set of sets as string[]) {
+        // An interrupted run of this set goes first, so that the corpus has no gap.
+        const resume = await unfinishedHarvest(store.db, set);
+        const from = resume ? undefined : await nextFromDay(store.db, set);
+        const t = await harvestArxiv(
+          store.db,
+          {
+            endpoint: config.arxivOaiUrl,
+            set,
+            ...(from ? { from } : {}),
+            metadataPrefix: 'arXiv',
+            delayMs: Math.round(config.arxivDelay * 1000),
+            signal: ctx.signal,
+          },
+          resume,
+        );
+        ctx.log(`set ${set}: ${harvestSummary(t)}`);
+      }
     },
   }),
 ];

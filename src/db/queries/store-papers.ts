@@ -4,6 +4,7 @@
 // order, therefore ends in the same rows and reports nothing new or changed.
 import { createHash } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
+import { arxivCategories } from '../../domain/arxiv-id.ts';
 import type { AuthorRecord, DailyEntryRecord, ImportBatch, OrgRecord, PaperRecord, UserRecord } from '../../domain/paper.ts';
 import type { Database, PapersTable } from '../schema.ts';
 import { refreshSearchIndex } from './search-index.ts';
@@ -49,14 +50,16 @@ function rank(stamp: string, content: unknown): string {
 }
 
 function coreOf(p: PaperRecord) {
+  // Only arXiv categories (sources also carry MSC/ACM classes there); whatever the parser did.
+  const categories = arxivCategories(p.categories);
   return {
     version: p.version ?? null,
     title: p.title,
     abstract: p.abstract,
     published_at: p.publishedAt ?? null,
     updated_at: p.updatedAt ?? null,
-    categories: p.categories?.length ? JSON.stringify(p.categories) : null,
-    primary_category: p.primaryCategory ?? p.categories?.[0] ?? null,
+    categories: categories.length ? JSON.stringify(categories) : null,
+    primary_category: arxivCategories(p.primaryCategory ? [p.primaryCategory] : [])[0] ?? categories[0] ?? null,
     comment: p.comment ?? null,
     journal_ref: p.journalRef ?? null,
     doi: p.doi ?? null,
