@@ -29,6 +29,17 @@ export interface FeedSpec {
   items: FeedItem[];
 }
 
+/**
+ * Characters XML 1.0 forbids (C0 controls but tab and newlines, lone surrogates, U+FFFE/U+FFFF): a paper
+ * title may hold one, and a single one makes the whole feed unreadable, so they are dropped.
+ */
+const XML_FORBIDDEN =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+export function xmlSafe(s: string): string {
+  return s.replace(XML_FORBIDDEN, '');
+}
+
 /** How many authors an item names before "et al.". */
 export const FEED_MAX_AUTHORS = 10;
 
@@ -59,8 +70,8 @@ export function buildFeed(
   const self = (ext: string) => `${baseUrl}${spec.path}.${ext}${spec.query ? `?${spec.query}` : ''}`;
   const feed = new Feed({
     id: self('atom'),
-    title: `${spec.title} · ${siteName}`,
-    description: spec.description,
+    title: xmlSafe(`${spec.title} · ${siteName}`),
+    description: xmlSafe(spec.description),
     link: `${baseUrl}${spec.pagePath}`,
     updated: spec.items.length ? updated : new Date(0),
     generator: 'Folio',
@@ -79,15 +90,15 @@ export function buildFeed(
       }
     })();
     feed.addItem({
-      title: p.title.replace(/\s+/g, ' ').trim(),
+      title: xmlSafe(p.title.replace(/\s+/g, ' ').trim()),
       id: `${self('atom')}#${item.key}`,
       guid: `${self('atom')}#${item.key}`,
       link,
       date: item.date,
       ...(p.published_at ? { published: new Date(p.published_at) } : {}),
-      description: p.abstract.replace(/\s+/g, ' ').trim(),
-      content: content(item.view, baseUrl),
-      author: item.view.authors.slice(0, FEED_MAX_AUTHORS).map((a) => ({ name: a.name })),
+      description: xmlSafe(p.abstract.replace(/\s+/g, ' ').trim()),
+      content: xmlSafe(content(item.view, baseUrl)),
+      author: item.view.authors.slice(0, FEED_MAX_AUTHORS).map((a) => ({ name: xmlSafe(a.name) })),
       category: categories,
     });
   }

@@ -34,6 +34,7 @@ export function registerPeoplePages(app: FastifyInstance, ctx: AppContext): void
           kind: 'Organization',
           heading,
           handle: org.name,
+          feed: { title: `Papers of ${heading}`, path: `/feeds/orgs/${encodeURIComponent(org.name)}` },
           avatar: org.avatar,
           rows,
           total,
@@ -61,6 +62,7 @@ export function registerPeoplePages(app: FastifyInstance, ctx: AppContext): void
         renderCollectionPage({
           kind: 'Author',
           heading: name,
+          feed: { title: `Papers by ${name}`, path: `/feeds/authors/${encodeURIComponent(name)}` },
           rows,
           total,
           noun: 'paper',

@@ -3,7 +3,7 @@ import type { EntryView, PaperView } from '../../db/queries/papers.ts';
 import { type Html, html } from '../html.ts';
 import { imageUrl, type PagerState, pager, paperList } from './components.ts';
 import { plural } from './format.ts';
-import { renderPage } from './layout.ts';
+import { type FeedLink, renderPage } from './layout.ts';
 import { hasMath } from './math.ts';
 
 export interface CollectionPageData {
@@ -21,6 +21,8 @@ export interface CollectionPageData {
   description: string;
   /** Shown when there are no papers. */
   emptyText: string;
+  /** The feed of this collection, if it has one. */
+  feed?: FeedLink;
 }
 
 export function renderCollectionPage(d: CollectionPageData): string {
@@ -40,5 +42,6 @@ ${pager(d.pager)}`;
     description: d.description,
     body,
     math: hasMath(body.value),
+    ...(d.feed ? { feeds: [d.feed] } : {}),
   });
 }

@@ -47,6 +47,30 @@ export interface PageOptions {
   query?: string;
   /** `noindex` for error pages and deep list pages. */
   noindex?: boolean;
+  /** Feeds of this page: each path is a feed without extension (`/feeds/daily`), offered as RSS and Atom. */
+  feeds?: FeedLink[];
+}
+
+export interface FeedLink {
+  title: string;
+  /** Path without extension; a query string, if any, goes in `query`. */
+  path: string;
+  query?: string;
+}
+
+/** The feeds every page offers when it has none of its own. */
+export const SITE_FEEDS: FeedLink[] = [
+  { title: 'Daily papers', path: '/feeds/daily' },
+  { title: 'Trending papers', path: '/feeds/trending' },
+];
+
+function feedLinks(feeds: FeedLink[]): Html {
+  return html`${feeds.map((f) => {
+    const q = f.query ? `?${f.query}` : '';
+    return html`<link rel="alternate" type="application/rss+xml" title="${f.title} (RSS)" href="${f.path}.rss${q}">
+<link rel="alternate" type="application/atom+xml" title="${f.title} (Atom)" href="${f.path}.atom${q}">
+`;
+  })}`;
 }
 
 const TAB_LABELS: [TabName, string][] = [
@@ -110,7 +134,7 @@ export function renderPage(o: PageOptions): string {
 <meta name="description" content="${o.description}">
 ${o.noindex ? html`<meta name="robots" content="noindex">` : ''}
 ${o.canonical ? html`<link rel="canonical" href="${o.canonical}">` : ''}
-<link rel="icon" href="/static/img/logo.svg" type="image/svg+xml">
+${feedLinks(o.feeds ?? SITE_FEEDS)}<link rel="icon" href="/static/img/logo.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/static/css/folio.css?v=${ASSET_VERSION}">
 ${o.math ? html`<link rel="stylesheet" href="/static/katex/katex.min.css">` : ''}
 <script src="/static/js/folio.js?v=${ASSET_VERSION}" defer></script>

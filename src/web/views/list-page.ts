@@ -5,7 +5,13 @@ import type { Period } from '../../domain/periods.ts';
 import { type Html, html } from '../html.ts';
 import { type PagerState, pager, paperList } from './components.ts';
 import { dayRange, fullDay, periodShortName, periodTitle, plural, snippet } from './format.ts';
-import { renderPage, type TabName, type Tabs } from './layout.ts';
+import { type FeedLink, renderPage, SITE_FEEDS, type TabName, type Tabs } from './layout.ts';
+
+const LIST_FEEDS: Record<'day' | 'week' | 'month', FeedLink> = {
+  day: { title: 'Daily papers', path: '/feeds/daily' },
+  week: { title: 'Top papers of the week', path: '/feeds/weekly' },
+  month: { title: 'Top papers of the month', path: '/feeds/monthly' },
+};
 import { hasMath, plainText } from './math.ts';
 
 export interface ListPageData {
@@ -93,5 +99,6 @@ ${d.rows.length > 5 ? periodNav(d) : ''}`;
     tabs: { ...d.tabs, current: KIND_TAB[p.kind] },
     math: hasMath(body.value),
     ...(d.canonical ? { canonical: d.canonical } : {}),
+    feeds: [LIST_FEEDS[p.kind], SITE_FEEDS[1] as FeedLink],
   });
 }
