@@ -66,7 +66,7 @@ export function buildFeed(
   opts: { baseUrl: string; siteName: string },
 ): { body: string; updated: Date } {
   const { baseUrl, siteName } = opts;
-  const updated = spec.items.reduce((m, i) => (i.date > m ? i.date : m), new Date(0));
+  const updated = new Date(Math.max(0, ...spec.items.map((i) => i.date.getTime())));
   const self = (ext: string) => `${baseUrl}${spec.path}.${ext}${spec.query ? `?${spec.query}` : ''}`;
   const feed = new Feed({
     id: self('atom'),
