@@ -18,6 +18,14 @@ function setting<T extends z.ZodTypeAny>(env: string, schema: T, doc: string): S
 
 export const SETTINGS = {
   dataDir: setting('FOLIO_DATA_DIR', z.string().min(1).default('./data'), 'Folder for the SQLite database, indexes and the mail outbox.'),
+  databaseUrl: setting(
+    'DATABASE_URL',
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//i, 'expected a postgres:// URL')
+      .optional(),
+    'PostgreSQL URL (postgres://user:pass@host:5432/db); unset: SQLite in FOLIO_DATA_DIR.',
+  ),
   port: setting('PORT', z.coerce.number().int().min(0).max(65535).default(3000), 'TCP port the web server listens on.'),
   host: setting('HOST', z.string().min(1).default('0.0.0.0'), 'Address the web server binds to.'),
   demo: setting('FOLIO_DEMO', bool.default(true), 'Load the bundled demo data into an empty database on first start (0 starts empty).'),

@@ -41,7 +41,7 @@ function program(): Command {
     .addOption(new Option('--format <format>', 'source format').choices(FORMATS as unknown as string[]).default('auto'))
     .action(async (paths: string[], opts: { format: Format }) => {
       const config = loadConfig();
-      const store = await openStore(config.dataDir);
+      const store = await openStore(config.dataDir, config.databaseUrl);
       try {
         const report = await importFiles(store.db, paths, { format: opts.format, progress: importProgress() });
         await recomputeTrending(store.db, trendingParams(config), new Date().toISOString());
@@ -68,7 +68,7 @@ function program(): Command {
     .action(async (raw: Record<string, string | boolean | undefined>) => {
       const config = loadConfig();
       const opts = parseIngestOptions(raw, config);
-      const store = await openStore(config.dataDir);
+      const store = await openStore(config.dataDir, config.databaseUrl);
       try {
         const resume = opts.resume ? await unfinishedHarvest(store.db, opts.set) : undefined;
         if (opts.resume && !resume) throw new ConfigError(`no unfinished harvest${opts.set ? ` of set ${opts.set}` : ''} to resume`);
@@ -86,7 +86,7 @@ function program(): Command {
     .description('run the job worker alone (harvests, index rebuilds, digests) on its schedule')
     .action(async () => {
       const config = loadConfig();
-      const store = await openStore(config.dataDir);
+      const store = await openStore(config.dataDir, config.databaseUrl);
       const log = pino({ level: config.logLevel });
       const worker = buildWorker(config, store, log);
       await worker.start();
@@ -105,7 +105,7 @@ function program(): Command {
     .option('--limit <n>', 'recent jobs to show', '20')
     .action(async (opts: { limit: string }) => {
       const config = loadConfig();
-      const store = await openStore(config.dataDir);
+      const store = await openStore(config.dataDir, config.databaseUrl);
       try {
         const limit = Number(opts.limit);
         if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new ConfigError('--limit must be a whole number from 1 to 1000');

@@ -1,9 +1,11 @@
 // Opens the store. SQLite (the embedded default) lives in the data folder, in WAL mode so that readers
-// never wait for the writer.
+// never wait for the writer. With a `postgres://` URL the whole store is in PostgreSQL instead, and any
+// number of web and worker processes can share it.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
 import type { Dialect } from './dialect.ts';
 import { migrateToLatest } from './migrate.ts';
 import type { Database } from './schema.ts';
@@ -23,7 +25,16 @@ export function sqliteFile(dataDir: string): string {
   return join(dataDir, 'folio.sqlite');
 }
 
-export async function openStore(dataDir: string): Promise<Store> {
+/** Connections per process: web requests are short, and PostgreSQL's default allows 100 in all. */
+export const PG_POOL_SIZE = 10;
+
+export function isPostgresUrl(url: string | undefined): url is string {
+  return !!url && /^postgres(ql)?:\/\//i.test(url);
+}
+
+/** Opens (and migrates) the store: PostgreSQL when `databaseUrl` is given, else SQLite in `dataDir`. */
+export async function openStore(dataDir: string, databaseUrl?: string): Promise<Store> {
+  if (isPostgresUrl(databaseUrl)) return openPostgres(databaseUrl);
   mkdirSync(dataDir, { recursive: true });
   const path = sqliteFile(dataDir);
   const sqlite = new SQLite(path);
@@ -34,4 +45,17 @@ export async function openStore(dataDir: string): Promise<Store> {
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   await migrateToLatest(db as unknown as Kysely<unknown>, 'sqlite');
   return { db, dialect: 'sqlite', path, close: () => db.destroy() };
+}
+
+async function openPostgres(url: string): Promise<Store> {
+  const pool = new pg.Pool({ connectionString: url, max: PG_POOL_SIZE });
+  // count(*) and bigint sums arrive as strings from pg; every caller converts with Number().
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    await migrateToLatest(db as unknown as Kysely<unknown>, 'postgres');
+  } catch (e) {
+    await db.destroy();
+    throw e;
+  }
+  return { db, dialect: 'postgres', close: () => db.destroy() };
 }

@@ -9,7 +9,7 @@ import { buildWorker } from '../jobs/setup.ts';
 import { buildApp } from './server.ts';
 
 export async function startServer(config: Config): Promise<void> {
-  const store = await openStore(config.dataDir);
+  const store = await openStore(config.dataDir, config.databaseUrl);
   const app = await buildApp(config, store);
   if (config.demo) {
     const report = await loadDemoIfEmpty(store.db);

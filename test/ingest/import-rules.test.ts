@@ -131,7 +131,7 @@ describe('the folio import command', () => {
   it('prints one summary line and exits non-zero when a file was rejected', () => {
     const bad = join(t.dir, 'bad.json');
     writeFileSync(bad, 'not json');
-    const env = { ...process.env, FOLIO_DATA_DIR: t.dir, LOG_LEVEL: 'silent' };
+    const env = t.env;
     const run = spawnSync(process.execPath, ['bin/folio.js', 'import', DAY, bad], { env, encoding: 'utf8' });
     expect(run.status).toBe(1);
     expect(run.stdout.trim()).toMatch(/^imported \d+ papers \(\d+ new, 0 updated\), \d+ daily entries, 1 files rejected$/);

@@ -1,31 +1,70 @@
-// Test factories: a fresh store in a temporary folder, and an app built on it.
+// Test factories: a fresh store (SQLite in a temporary folder, or, when FOLIO_TEST_PG_URL is set, a
+// freshly created PostgreSQL database that is dropped afterwards), and an app built on it.
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import pg from 'pg';
 import { type Config, loadConfig } from '../../src/config.ts';
 import { openStore, type Store } from '../../src/db/connection.ts';
 import { buildApp } from '../../src/web/server.ts';
 
 export const SHARED_DATA = join(import.meta.dirname, '..', '..', '..', 'shared', 'data');
 
+/**
+ * The PostgreSQL server to run the suite against, as an admin URL (e.g.
+ * postgres://postgres@127.0.0.1:5432/postgres); unset: the suite runs on SQLite.
+ */
+export const TEST_PG_URL = process.env.FOLIO_TEST_PG_URL;
+
 export interface TestStore {
   store: Store;
   dir: string;
   config: Config;
+  /** Environment for child processes (`folio ...`) that must open this same store. */
+  env: NodeJS.ProcessEnv;
   cleanup(): Promise<void>;
+}
+
+async function adminQuery(text: string): Promise<void> {
+  const client = new pg.Client({ connectionString: TEST_PG_URL });
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Creates an empty PostgreSQL database; returns its URL and how to drop it. */
+export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `folio_test_${randomBytes(6).toString('hex')}`;
+  await adminQuery(`create database ${name}`);
+  const url = new URL(TEST_PG_URL as string);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => adminQuery(`drop database if exists ${name} with (force)`) };
 }
 
 export async function buildStore(overrides: Partial<Record<keyof Config, unknown>> = {}): Promise<TestStore> {
   const dir = mkdtempSync(join(tmpdir(), 'folio-test-'));
-  const config = loadConfig({}, { dataDir: dir, demo: '0', logLevel: 'silent', ...overrides });
-  const store = await openStore(dir);
+  const database = TEST_PG_URL ? await createTestDatabase() : undefined;
+  const config = loadConfig(
+    {},
+    { dataDir: dir, demo: '0', logLevel: 'silent', ...(database ? { databaseUrl: database.url } : {}), ...overrides },
+  );
+  const store = await openStore(dir, config.databaseUrl);
+  const env: NodeJS.ProcessEnv = { ...process.env, FOLIO_DATA_DIR: dir, LOG_LEVEL: 'silent' };
+  if (database) env.DATABASE_URL = database.url;
+  else delete env.DATABASE_URL;
   return {
     store,
     dir,
     config,
+    env,
     cleanup: async () => {
       await store.close();
+      await database?.drop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

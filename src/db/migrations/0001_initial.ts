@@ -10,7 +10,7 @@ export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
   const autoId = dialect === 'postgres' ? 'serial' : 'integer';
   await db.schema
     .createTable('users')
-    .addColumn('id', autoId, (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', autoId, (c) => (dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement()))
     .addColumn('username', 'text', (c) => c.notNull().unique())
     .addColumn('fullname', 'text')
     .addColumn('avatar_url', 'text')
@@ -21,7 +21,7 @@ export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
 
   await db.schema
     .createTable('organizations')
-    .addColumn('id', autoId, (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', autoId, (c) => (dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement()))
     .addColumn('name', 'text', (c) => c.notNull().unique())
     .addColumn('fullname', 'text')
     .addColumn('avatar', 'text')
@@ -78,7 +78,7 @@ export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
 
   await db.schema
     .createTable('daily_entries')
-    .addColumn('id', autoId, (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', autoId, (c) => (dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement()))
     .addColumn('paper_id', 'text', (c) => c.notNull().references('papers.id').onDelete('cascade'))
     .addColumn('day', 'text', (c) => c.notNull())
     .addColumn('added_at', 'text', (c) => c.notNull())

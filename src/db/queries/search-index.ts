@@ -1,16 +1,30 @@
 // Keeps the keyword index in step with the papers. The store calls this at the end of every batch for
 // the papers it touched: one delete and one insert-select per batch, instead of a trigger per author
 // row (a paper with 300 authors would rewrite its index row 300 times).
-import { sql, type Transaction } from 'kysely';
+import { PostgresAdapter, sql, type Transaction } from 'kysely';
 import type { Database } from '../schema.ts';
 
 /** SQLite caps bound parameters; batches of ids stay well below it. */
 const CHUNK = 500;
 
+/**
+ * PostgreSQL's document for a paper row `papers`: title (A) and abstract (B) with English stemming,
+ * author names (C) without it, so that "Learning" and "learned" meet but "Young" stays a name.
+ */
+export const PG_SEARCH_VECTOR = `setweight(to_tsvector('english', coalesce(papers.title, '')), 'A')
+  || setweight(to_tsvector('english', coalesce(papers.abstract, '')), 'B')
+  || setweight(to_tsvector('simple', coalesce((select string_agg(a.name, ' ; ' order by a.position)
+                                               from authors a where a.paper_id = papers.id), '')), 'C')`;
+
 export async function refreshSearchIndex(trx: Transaction<Database>, ids: string[]): Promise<void> {
+  const postgres = trx.getExecutor().adapter instanceof PostgresAdapter;
   for (let i = 0; i < ids.length; i += CHUNK) {
     const chunk = ids.slice(i, i + CHUNK);
     const list = sql.join(chunk.map((id) => sql`${id}`));
+    if (postgres) {
+      await sql`update papers set search_vector = ${sql.raw(PG_SEARCH_VECTOR)} where papers.id in (${list})`.execute(trx);
+      continue;
+    }
     await sql`delete from papers_fts where rowid in (select rowid from papers where id in (${list}))`.execute(trx);
     await sql`insert into papers_fts (rowid, title, abstract, authors)
               select p.rowid, p.title, p.abstract,

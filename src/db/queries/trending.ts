@@ -16,12 +16,14 @@ export async function recomputeTrending(db: Kysely<Database>, params: TrendingPa
   if (ids && !ids.length) return 0;
   const since = sql`coalesce((select max(e.added_at) from daily_entries e where e.paper_id = papers.id), papers.published_at, papers.created_at)`;
   const ageHours = isPostgres(db)
-    ? sql`greatest(0, extract(epoch from (${now}::timestamptz - (${since})::timestamptz)) / 3600.0)`
+    ? sql`greatest(0, extract(epoch from (cast(${now} as timestamptz) - cast(${since} as timestamptz))) / 3600.0)`
     : sql`max(0, (julianday(${now}) - julianday(${since})) * 24.0)`;
+  // Parameters are cast: PostgreSQL would otherwise guess `integer` from the columns beside them.
+  const num = (v: number) => sql`cast(${v} as double precision)`;
   const points = sql`(papers.imported_upvotes + papers.local_upvotes
-      + ${params.commentWeight} * (papers.imported_comments + papers.local_comments)
-      + ${params.starWeight} * ln(1 + coalesce(papers.github_stars, 0)))`;
-  const score = sql<number>`case when ${points} <= 0 then 0 else ${points} / power(${ageHours} + ${params.ageOffsetHours}, ${params.gravity}) end`;
+      + ${num(params.commentWeight)} * (papers.imported_comments + papers.local_comments)
+      + ${num(params.starWeight)} * ln(1 + coalesce(papers.github_stars, 0)))`;
+  const score = sql<number>`case when ${points} <= 0 then 0 else ${points} / power(${ageHours} + ${num(params.ageOffsetHours)}, ${num(params.gravity)}) end`;
   let q = db.updateTable('papers').set({ trending_score: score });
   q = ids
     ? q.where('id', 'in', ids)

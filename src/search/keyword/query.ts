@@ -83,3 +83,18 @@ export function positiveText(q: ParsedQuery): string {
     .map((t) => t.words.join(' '))
     .join(' ');
 }
+
+function tsTerm(t: Term): string {
+  // Words hold letters and digits only, so they cannot break tsquery syntax.
+  const words = t.words.map((w, i) => (t.prefix && i === t.words.length - 1 ? `${w}:*` : w));
+  const expr = words.length > 1 ? `(${words.join(' <-> ')})` : (words[0] as string);
+  return t.negated ? `!${expr}` : expr;
+}
+
+/** The same query for PostgreSQL's to_tsquery('english', ...): & or |, <-> for phrases, :* for prefixes, ! to exclude. */
+export function toTsQuery(q: ParsedQuery, join: 'AND' | 'OR' = 'AND'): string {
+  const pos = q.terms.filter((t) => !t.negated).map(tsTerm);
+  const neg = q.terms.filter((t) => t.negated).map(tsTerm);
+  const positive = pos.length > 1 ? `(${pos.join(join === 'AND' ? ' & ' : ' | ')})` : (pos[0] ?? '');
+  return [positive, ...neg].join(' & ');
+}
