@@ -6,13 +6,14 @@ import { type Html, html } from '../html.ts';
 import { type PagerState, pager, paperList } from './components.ts';
 import { dayRange, fullDay, periodShortName, periodTitle, plural, snippet } from './format.ts';
 import { type FeedLink, renderPage, SITE_FEEDS, type TabName, type Tabs } from './layout.ts';
+import { hasMath, plainText } from './math.ts';
 
+/** The feed each kind of list offers. */
 const LIST_FEEDS: Record<'day' | 'week' | 'month', FeedLink> = {
   day: { title: 'Daily papers', path: '/feeds/daily' },
   week: { title: 'Top papers of the week', path: '/feeds/weekly' },
   month: { title: 'Top papers of the month', path: '/feeds/monthly' },
 };
-import { hasMath, plainText } from './math.ts';
 
 export interface ListPageData {
   period: Period;
