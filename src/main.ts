@@ -1,16 +1,18 @@
 // The `folio` command: serve | import | ... Each subcommand validates its input, does one thing and
 // exits non-zero with a clear message when it cannot.
+import { existsSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { pino } from 'pino';
 import { harvestArxiv, summaryLine as harvestSummary, unfinishedHarvest } from './actions/harvest-arxiv.ts';
 import { importFiles, summaryLine } from './actions/import-files.ts';
 import { configurationMarkdown } from './cli/config-doc.ts';
 import { parseIngestOptions } from './cli/ingest-options.ts';
-import { harvestProgress, importProgress } from './cli/progress.ts';
+import { copyProgress, harvestProgress, importProgress } from './cli/progress.ts';
 import { ConfigError, loadConfig, trendingParams } from './config.ts';
-import { openStore } from './db/connection.ts';
+import { isPostgresUrl, openStore } from './db/connection.ts';
 import { recomputeTrending } from './db/queries/trending.ts';
 import { FORMATS, type Format } from './ingest/read-files.ts';
+import { migrateStore, mismatches } from './actions/migrate-store.ts';
 import { describeJobs } from './jobs/describe.ts';
 import { buildWorker } from './jobs/setup.ts';
 import { startServer } from './web/start.ts';
@@ -79,6 +81,24 @@ function program(): Command {
       } finally {
         await store.close();
       }
+    });
+
+  cli
+    .command('migrate-store')
+    .description('copy this instance from SQLite to PostgreSQL (resumable; verifies row counts at the end)')
+    .requiredOption('--from <sqlite:PATH>', 'the SQLite database file, e.g. sqlite:./data/folio.sqlite')
+    .requiredOption('--to <postgres://URL>', 'the PostgreSQL database (created beforehand; migrated here)')
+    .action(async (opts: { from: string; to: string }) => {
+      const path = opts.from.replace(/^sqlite:/, '');
+      if (!existsSync(path)) throw new ConfigError(`--from: no SQLite database at ${path}`);
+      if (!isPostgresUrl(opts.to)) throw new ConfigError('--to: expected a postgres:// URL');
+      const reports = await migrateStore(path, opts.to, copyProgress());
+      for (const r of reports) process.stdout.write(`${r.table.padEnd(24)} source ${String(r.source).padStart(8)}  target ${String(r.target).padStart(8)}${r.source === r.target ? '' : '  MISMATCH'}\n`);
+      const bad = mismatches(reports);
+      if (bad.length) {
+        process.stderr.write(`folio: row counts differ for ${bad.map((b) => b.table).join(', ')}\n`);
+        process.exitCode = 1;
+      } else process.stdout.write(`copied ${reports.length} tables; every row count matches\n`);
     });
 
   cli

@@ -100,3 +100,16 @@ function describeEvent(e: HarvestEvent): string {
       return `request ${e.url}`;
   }
 }
+
+/** Progress of `folio migrate-store`: one line per table (copies are long but few). */
+export function copyProgress(stream: NodeJS.WriteStream = process.stderr): {
+  table(name: string, total: number): void;
+  rows(name: string, done: number): void;
+} {
+  return {
+    table: (name, total) => stream.write(`copying ${name} (${total} rows)\n`),
+    rows: (name, done) => {
+      if (stream.isTTY) stream.write(`\r  ${name}: ${done} rows`);
+    },
+  };
+}

@@ -18,6 +18,9 @@ export const SHARED_DATA = join(import.meta.dirname, '..', '..', '..', 'shared',
  */
 export const TEST_PG_URL = process.env.FOLIO_TEST_PG_URL;
 
+/** The PostgreSQL server for tests that need one whatever store the suite runs on. */
+export const PG_ADMIN_URL = TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
 export interface TestStore {
   store: Store;
   dir: string;
@@ -28,7 +31,7 @@ export interface TestStore {
 }
 
 async function adminQuery(text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: TEST_PG_URL });
+  const client = new pg.Client({ connectionString: PG_ADMIN_URL });
   await client.connect();
   try {
     await client.query(text);
@@ -41,7 +44,7 @@ async function adminQuery(text: string): Promise<void> {
 export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `folio_test_${randomBytes(6).toString('hex')}`;
   await adminQuery(`create database ${name}`);
-  const url = new URL(TEST_PG_URL as string);
+  const url = new URL(PG_ADMIN_URL);
   url.pathname = `/${name}`;
   return { url: url.toString(), drop: () => adminQuery(`drop database if exists ${name} with (force)`) };
 }
