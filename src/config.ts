@@ -45,6 +45,11 @@ export const SETTINGS = {
     bool.default(true),
     'Run the job worker inside `folio serve` (set 0 when separate `folio worker` processes run).',
   ),
+  jobLeaseSeconds: setting(
+    'FOLIO_JOB_LEASE_SECONDS',
+    z.coerce.number().int().min(5).max(86_400).default(300),
+    'How long a worker holds a job without a heartbeat; after it, another worker takes over a job whose worker died.',
+  ),
   timezone: setting('FOLIO_TIMEZONE', z.string().min(1).default('UTC'), 'Time zone of the schedule (IANA name, e.g. Europe/Paris).'),
   arxivSets: setting(
     'FOLIO_ARXIV_SETS',

@@ -28,10 +28,14 @@ function program(): Command {
     .description('serve the site and the API (loads the demo data into an empty store on first start)')
     .option('--port <port>', 'TCP port (PORT)')
     .option('--host <host>', 'address to bind (HOST)')
-    .action(async (opts: { port?: string; host?: string }) => {
+    .option('--database <url>', 'PostgreSQL URL (DATABASE_URL); default: SQLite in FOLIO_DATA_DIR')
+    .addOption(new Option('--role <role>', 'all: web and worker in one process; web: web only (run `folio worker` apart)').choices(['all', 'web']))
+    .action(async (opts: { port?: string; host?: string; database?: string; role?: 'all' | 'web' }) => {
       const config = loadConfig(process.env, {
         ...(opts.port !== undefined ? { port: opts.port } : {}),
         ...(opts.host !== undefined ? { host: opts.host } : {}),
+        ...(opts.database !== undefined ? { databaseUrl: opts.database } : {}),
+        ...(opts.role !== undefined ? { worker: opts.role === 'all' ? '1' : '0' } : {}),
       });
       await startServer(config);
     });
@@ -104,8 +108,9 @@ function program(): Command {
   cli
     .command('worker')
     .description('run the job worker alone (harvests, index rebuilds, digests) on its schedule')
-    .action(async () => {
-      const config = loadConfig();
+    .option('--database <url>', 'PostgreSQL URL (DATABASE_URL); default: SQLite in FOLIO_DATA_DIR')
+    .action(async (opts: { database?: string }) => {
+      const config = loadConfig(process.env, opts.database !== undefined ? { databaseUrl: opts.database } : {});
       const store = await openStore(config.dataDir, config.databaseUrl);
       const log = pino({ level: config.logLevel });
       const worker = buildWorker(config, store, log);

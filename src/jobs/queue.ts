@@ -8,7 +8,7 @@ export const DEFAULT_MAX_ATTEMPTS = 5;
 /** First retry after this long, doubling each time up to MAX_BACKOFF_MS. */
 export const BASE_BACKOFF_MS = 30_000;
 export const MAX_BACKOFF_MS = 60 * 60_000;
-/** How long a claim holds without a heartbeat; long jobs renew it (see worker.ts). */
+/** How long a claim holds without a heartbeat (default; FOLIO_JOB_LEASE_SECONDS); long jobs renew it. */
 export const LEASE_MS = 5 * 60_000;
 
 export type Job = Omit<JobsTable, 'id'> & { id: number };
@@ -49,10 +49,16 @@ export async function enqueue(db: Kysely<Database>, kind: string, payload: unkno
  * never claim the same job: SQLite serialises writers; PostgreSQL's version skips rows locked by
  * another claim.
  */
-export async function claimNext(db: Kysely<Database>, worker: string, kinds: string[], now = new Date()): Promise<Job | undefined> {
+export async function claimNext(
+  db: Kysely<Database>,
+  worker: string,
+  kinds: string[],
+  now = new Date(),
+  leaseMs = LEASE_MS,
+): Promise<Job | undefined> {
   if (!kinds.length) return undefined;
   const nowIso = now.toISOString();
-  const until = new Date(now.getTime() + LEASE_MS).toISOString();
+  const until = new Date(now.getTime() + leaseMs).toISOString();
   const pick = db
     .selectFrom('jobs')
     .select('id')
@@ -83,10 +89,10 @@ export async function claimNext(db: Kysely<Database>, worker: string, kinds: str
 }
 
 /** Extends the lease of a running job; false when the job is no longer ours (taken over or finished). */
-export async function heartbeat(db: Kysely<Database>, id: number, worker: string): Promise<boolean> {
+export async function heartbeat(db: Kysely<Database>, id: number, worker: string, leaseMs = LEASE_MS): Promise<boolean> {
   const r = await db
     .updateTable('jobs')
-    .set({ locked_until: new Date(Date.now() + LEASE_MS).toISOString() })
+    .set({ locked_until: new Date(Date.now() + leaseMs).toISOString() })
     .where('id', '=', id)
     .where('locked_by', '=', worker)
     .where('state', '=', 'running')

@@ -6,7 +6,7 @@ import { type Config, trendingParams } from '../config.ts';
 import type { Store } from '../db/connection.ts';
 import { recomputeTrending } from '../db/queries/trending.ts';
 import { checkCron, type ScheduleEntry, Scheduler } from './schedule.ts';
-import { type JobHandler, type Logger, Worker } from './worker.ts';
+import { type JobHandler, type Logger, POLL_MS, Worker } from './worker.ts';
 
 export type HandlerFactory = (config: Config, store: Store) => Record<string, JobHandler>;
 
@@ -76,5 +76,5 @@ export function buildWorker(config: Config, store: Store, log: Logger): Worker {
   const handlers = jobHandlers(config, store);
   // Only schedule what some handler can run: a schedule without a handler would pile up jobs.
   const entries = scheduleEntries(config).filter((e) => e.kind in handlers);
-  return new Worker(store.db, handlers, new Scheduler(store.db, entries), log);
+  return new Worker(store.db, handlers, new Scheduler(store.db, entries), log, POLL_MS, config.jobLeaseSeconds * 1000);
 }

@@ -10,8 +10,8 @@ import type { Scheduler } from './schedule.ts';
 
 /** How often an idle worker looks for due jobs. */
 export const POLL_MS = 1000;
-/** Heartbeats come well within the lease, so a busy machine never loses a live job. */
-const HEARTBEAT_MS = LEASE_MS / 3;
+/** Heartbeats come well within the lease (a third of it), so a busy machine never loses a live job. */
+const HEARTBEATS_PER_LEASE = 3;
 
 export interface JobContext {
   signal: AbortSignal;
@@ -37,6 +37,7 @@ export class Worker {
     private readonly scheduler: Scheduler | undefined,
     private readonly log: Logger,
     private readonly pollMs = POLL_MS,
+    private readonly leaseMs = LEASE_MS,
   ) {}
 
   async start(): Promise<void> {
@@ -53,12 +54,12 @@ export class Worker {
 
   /** Runs one due job if there is one; returns whether it did (used by tests and `folio jobs run`). */
   async runOnce(): Promise<Job | undefined> {
-    const job = await claimNext(this.db, this.id, Object.keys(this.handlers));
+    const job = await claimNext(this.db, this.id, Object.keys(this.handlers), new Date(), this.leaseMs);
     if (!job) return undefined;
     const handler = this.handlers[job.kind] as JobHandler;
     const beat = setInterval(() => {
-      heartbeat(this.db, job.id, this.id).catch((err: unknown) => this.log.error({ err, job: job.id }, 'heartbeat failed'));
-    }, HEARTBEAT_MS);
+      heartbeat(this.db, job.id, this.id, this.leaseMs).catch((err: unknown) => this.log.error({ err, job: job.id }, 'heartbeat failed'));
+    }, this.leaseMs / HEARTBEATS_PER_LEASE);
     const started = Date.now();
     try {
       let payload: unknown = {};

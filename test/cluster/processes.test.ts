@@ -1,0 +1,197 @@
+// Several stateless processes on one PostgreSQL database: web processes serve from it, workers share
+// its queue. A worker killed mid-job lets another finish the job; a scheduled job runs once per due
+// time however many workers tick.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openStore, type Store } from '../../src/db/connection.ts';
+import { enqueue } from '../../src/jobs/queue.ts';
+import { type ArxivStandin, startArxivStandin } from '../support/arxiv-standin/server.ts';
+import { createTestDatabase } from '../support/store.ts';
+
+const LEASE_SECONDS = 5;
+let standin: ArxivStandin;
+let database: { url: string; drop(): Promise<void> };
+let store: Store;
+let dir: string;
+const procs: ChildProcess[] = [];
+
+function env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    DATABASE_URL: database.url,
+    FOLIO_DATA_DIR: dir,
+    LOG_LEVEL: 'silent',
+    FOLIO_DEMO: '0',
+    FOLIO_ARXIV_OAI_URL: standin.oaiUrl,
+    FOLIO_ARXIV_DELAY: '0.4',
+    FOLIO_ARXIV_SETS: 'none',
+    FOLIO_JOB_LEASE_SECONDS: String(LEASE_SECONDS),
+    ...extra,
+  };
+}
+
+function start(args: string[], extra: Record<string, string> = {}): ChildProcess {
+  const p = spawn(process.execPath, ['bin/folio.js', ...args], { env: env(extra), stdio: 'ignore' });
+  procs.push(p);
+  return p;
+}
+
+async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+beforeAll(async () => {
+  standin = await startArxivStandin({ corpus: 'listings', pageSize: 100 });
+  database = await createTestDatabase();
+  dir = mkdtempSync(join(tmpdir(), 'folio-cluster-'));
+  store = await openStore(dir, database.url);
+}, 180_000);
+
+afterAll(async () => {
+  for (const p of procs) p.kill('SIGKILL');
+  await store?.close();
+  await database?.drop();
+  await standin?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('workers sharing one queue', () => {
+  it('finishes a job on another worker when the one running it is killed', async () => {
+    const jobId = await enqueue(store.db, 'harvest-arxiv', { sets: ['cs'] });
+    // No finished harvest yet: the job starts from yesterday; give it a known window instead.
+    await store.db
+      .insertInto('harvests')
+      .values({
+        source: 'arxiv-oai',
+        endpoint: standin.oaiUrl,
+        set_spec: 'cs',
+        metadata_prefix: 'arXiv',
+        from_day: '2025-06-02',
+        until_day: '2025-06-03',
+        state: JSON.stringify({
+          set: 'cs',
+          metadataPrefix: 'arXiv',
+          from: '2025-06-02',
+          until: '2025-06-03',
+          datestampOrdered: true,
+          pages: 0,
+          records: 0,
+          skipped: 0,
+          restarts: 0,
+          done: false,
+        }),
+        status: 'running',
+        pages: 0,
+        records: 0,
+        new_papers: 0,
+        updated_papers: 0,
+        skipped: 0,
+        started_at: new Date().toISOString(),
+        updated_at: new Date().toISOString(),
+      })
+      .execute();
+    const a = start(['worker']);
+    const claimed = await until('worker A to claim the job', async () => {
+      const j = await store.db
+        .selectFrom('jobs')
+        .selectAll()
+        .where('id', '=', jobId as number)
+        .executeTakeFirst();
+      return j?.state === 'running' && j.locked_by ? j : undefined;
+    });
+    // Let it store a page or two, then kill it without warning.
+    await until('a stored page', async () => {
+      const h = await store.db.selectFrom('harvests').select('pages').executeTakeFirst();
+      return (h?.pages ?? 0) >= 2;
+    });
+    a.kill('SIGKILL');
+    const b = start(['worker']);
+    const done = await until(
+      'worker B to finish the job',
+      async () => {
+        const j = await store.db
+          .selectFrom('jobs')
+          .selectAll()
+          .where('id', '=', jobId as number)
+          .executeTakeFirst();
+        return j?.state === 'done' ? j : undefined;
+      },
+      120_000,
+    );
+    b.kill('SIGKILL');
+    expect(done.locked_by).not.toBe(claimed.locked_by);
+    expect(done.attempts).toBe(2);
+    const ids = (await store.db.selectFrom('papers').select('id').orderBy('id').execute()).map((r) => r.id);
+    expect(ids).toEqual([...new Set(standin.listIds({ from: '2025-06-02', until: '2025-06-03', set: 'cs' }))].sort());
+  }, 180_000);
+
+  it('runs a scheduled job once per due time with several workers', async () => {
+    // Every 2 seconds (croner reads a six-field expression as seconds first).
+    const extra = { FOLIO_TRENDING_CRON: '*/2 * * * * *' };
+    const w = [start(['worker'], extra), start(['worker'], extra), start(['worker'], extra)];
+    const since = new Date().toISOString();
+    await until(
+      'a few due times to pass',
+      async () => {
+        const n = await store.db
+          .selectFrom('jobs')
+          .select('id')
+          .where('kind', '=', 'recompute-trending')
+          .where('state', '=', 'done')
+          .where('due_at', '>', since)
+          .execute();
+        return n.length >= 4;
+      },
+      90_000,
+    );
+    for (const p of w) p.kill('SIGKILL');
+    const jobs = await store.db
+      .selectFrom('jobs')
+      .select(['unique_key', 'due_at', 'locked_by'])
+      .where('kind', '=', 'recompute-trending')
+      .execute();
+    const keys = jobs.map((j) => j.unique_key);
+    expect(new Set(keys).size).toBe(keys.length);
+    // One job per due time: due times are 2 s apart.
+    const dues = jobs.map((j) => Date.parse(j.due_at)).sort((x, y) => x - y);
+    for (let i = 1; i < dues.length; i++) expect((dues[i] as number) - (dues[i - 1] as number)).toBeGreaterThanOrEqual(2000);
+  }, 150_000);
+});
+
+describe('web processes', () => {
+  it('serve the same data from the shared database', async () => {
+    const ports = [3411, 3412];
+    for (const port of ports) start(['serve', '--role', 'web', '--port', String(port), '--host', '127.0.0.1']);
+    const bodies = await Promise.all(
+      ports.map((port) =>
+        until(`web on ${port}`, async () => {
+          try {
+            const r = await fetch(`http://127.0.0.1:${port}/api/papers?limit=20`);
+            return r.ok ? await r.text() : undefined;
+          } catch {
+            return undefined;
+          }
+        }),
+      ),
+    );
+    expect(JSON.parse(bodies[0] as string).length).toBeGreaterThan(0);
+    expect(bodies[1]).toBe(bodies[0]);
+    // A write through the database shows on both at once (no stale cache in either process).
+    const id = (JSON.parse(bodies[0] as string) as { paper: { id: string } }[])[0]?.paper.id as string;
+    await store.db.updateTable('papers').set({ title: 'Changed in one place' }).where('id', '=', id).execute();
+    for (const port of ports) {
+      const r = (await (await fetch(`http://127.0.0.1:${port}/api/papers/${id}`)).json()) as { title: string };
+      expect(r.title).toBe('Changed in one place');
+    }
+  }, 120_000);
+});
