@@ -1,6 +1,6 @@
 // The `folio` command: serve | import | ... Each subcommand validates its input, does one thing and
 // exits non-zero with a clear message when it cannot.
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { pino } from 'pino';
 import { harvestArxiv, summaryLine as harvestSummary, unfinishedHarvest } from './actions/harvest-arxiv.ts';
@@ -9,9 +9,10 @@ import { configurationMarkdown } from './cli/config-doc.ts';
 import { parseIngestOptions } from './cli/ingest-options.ts';
 import { copyProgress, harvestProgress, importProgress } from './cli/progress.ts';
 import { ConfigError, loadConfig, trendingParams } from './config.ts';
-import { isPostgresUrl, openStore } from './db/connection.ts';
+import { isPostgresUrl, openStore, sqliteFile } from './db/connection.ts';
 import { recomputeTrending } from './db/queries/trending.ts';
 import { FORMATS, type Format } from './ingest/read-files.ts';
+import { BackupError, backup, restore } from './actions/backup.ts';
 import { migrateStore, mismatches } from './actions/migrate-store.ts';
 import { describeJobs } from './jobs/describe.ts';
 import { buildWorker } from './jobs/setup.ts';
@@ -106,6 +107,38 @@ function program(): Command {
     });
 
   cli
+    .command('backup')
+    .description('write a consistent backup of the instance to FILE while it keeps running (SQLite online backup; pg_dump on PostgreSQL)')
+    .argument('<file>', 'where to write the backup')
+    .action(async (file: string) => {
+      const config = loadConfig();
+      const store = await openStore(config.dataDir, config.databaseUrl);
+      try {
+        await backup(store, file);
+        process.stdout.write(`backup written to ${file}\n`);
+      } finally {
+        await store.close();
+      }
+    });
+
+  cli
+    .command('restore')
+    .description('replace the instance with a backup made by `folio backup` (stop Folio first on SQLite)')
+    .argument('<file>', 'the backup file')
+    .action(async (file: string) => {
+      const config = loadConfig();
+      if (config.databaseUrl) await restore({ dialect: 'postgres', url: config.databaseUrl }, file);
+      else {
+        mkdirSync(config.dataDir, { recursive: true });
+        await restore({ dialect: 'sqlite', path: sqliteFile(config.dataDir) }, file);
+      }
+      // Opening the store applies any migration newer than the backup.
+      const store = await openStore(config.dataDir, config.databaseUrl);
+      await store.close();
+      process.stdout.write(`restored ${file}\n`);
+    });
+
+  cli
     .command('worker')
     .description('run the job worker alone (harvests, index rebuilds, digests) on its schedule')
     .option('--database <url>', 'PostgreSQL URL (DATABASE_URL); default: SQLite in FOLIO_DATA_DIR')
@@ -158,7 +191,7 @@ export async function run(argv: string[]): Promise<void> {
       process.exitCode = e.exitCode === 0 ? 0 : EXIT_USAGE;
       return;
     }
-    if (e instanceof ConfigError) {
+    if (e instanceof ConfigError || e instanceof BackupError) {
       process.stderr.write(`folio: ${e.message}\n`);
       process.exitCode = EXIT_USAGE;
       return;

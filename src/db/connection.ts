@@ -15,6 +15,10 @@ export interface Store {
   dialect: Dialect;
   /** The SQLite file, when on SQLite. */
   path?: string;
+  /** The SQLite connection itself (online backup), when on SQLite. */
+  sqlite?: SQLite.Database;
+  /** The PostgreSQL URL, when on PostgreSQL. */
+  url?: string;
   close(): Promise<void>;
 }
 
@@ -74,7 +78,7 @@ export async function openStore(dataDir: string, databaseUrl?: string): Promise<
   sqlite.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   await migrateToLatest(db as unknown as Kysely<unknown>, 'sqlite');
-  return { db, dialect: 'sqlite', path, close: () => db.destroy() };
+  return { db, dialect: 'sqlite', path, sqlite, close: () => db.destroy() };
 }
 
 async function openPostgres(url: string): Promise<Store> {
@@ -87,5 +91,5 @@ async function openPostgres(url: string): Promise<Store> {
     await db.destroy();
     throw e;
   }
-  return { db, dialect: 'postgres', close: () => db.destroy() };
+  return { db, dialect: 'postgres', url, close: () => db.destroy() };
 }
