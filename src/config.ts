@@ -45,6 +45,11 @@ export const SETTINGS = {
     bool.default(true),
     'Run the job worker inside `folio serve` (set 0 when separate `folio worker` processes run).',
   ),
+  metricsToken: setting(
+    'FOLIO_METRICS_TOKEN',
+    z.string().min(16, 'use at least 16 characters').optional(),
+    'When set, /metrics answers only requests with `Authorization: Bearer <token>`; unset, it is open (keep it internal).',
+  ),
   jobLeaseSeconds: setting(
     'FOLIO_JOB_LEASE_SECONDS',
     z.coerce.number().int().min(5).max(86_400).default(300),

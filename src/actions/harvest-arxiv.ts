@@ -2,7 +2,7 @@
 // stored in one transaction, so a harvest killed at any moment resumes right after its last stored page
 // and ends with exactly the corpus of an uninterrupted run (storing is an idempotent upsert).
 import type { Kysely } from 'kysely';
-import { storeBatchIn } from '../db/queries/store-papers.ts';
+import { emptyCounts, storeBatchIn } from '../db/queries/store-papers.ts';
 import type { Database, HarvestsTable } from '../db/schema.ts';
 import { dayString } from '../domain/periods.ts';
 import {
@@ -14,6 +14,7 @@ import {
 } from '../ingest/arxiv/harvester.ts';
 import type { FetchLike } from '../ingest/arxiv/http.ts';
 import type { OaiPage } from '../ingest/arxiv/oai-pmh.ts';
+import { harvestRecords } from '../observability/metrics.ts';
 
 /** Retries of one request before a harvest gives up (it stays resumable). */
 export const HARVEST_MAX_RETRIES = 5;
@@ -143,8 +144,9 @@ export async function harvestArxiv(db: Kysely<Database>, opts: HarvestOptions, r
       ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
       onPage: async (page, next) => {
         const now = new Date().toISOString();
+        let c = emptyCounts();
         row = await db.transaction().execute(async (trx) => {
-          const c = await storeBatchIn(trx, { papers: page.records, entries: [] }, now);
+          c = await storeBatchIn(trx, { papers: page.records, entries: [] }, now);
           return (await trx
             .updateTable('harvests')
             .set((eb) => ({
@@ -163,6 +165,10 @@ export async function harvestArxiv(db: Kysely<Database>, opts: HarvestOptions, r
             .returningAll()
             .executeTakeFirstOrThrow()) as Row;
         });
+        harvestRecords.inc({ outcome: 'new' }, c.newPapers);
+        harvestRecords.inc({ outcome: 'updated' }, c.updatedPapers);
+        harvestRecords.inc({ outcome: 'unchanged' }, c.papers - c.newPapers - c.updatedPapers);
+        harvestRecords.inc({ outcome: 'skipped' }, page.skipped.length);
         opts.onPage?.(page, totals(row, next));
       },
     });

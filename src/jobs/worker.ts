@@ -5,6 +5,7 @@ import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
+import { jobDuration, jobsFinished } from '../observability/metrics.ts';
 import { claimNext, complete, fail, heartbeat, type Job, LEASE_MS } from './queue.ts';
 import type { Scheduler } from './schedule.ts';
 
@@ -70,12 +71,15 @@ export class Worker {
       }
       await handler(payload, { signal: this.abort.signal, log: (msg) => this.log.info({ job: job.id, kind: job.kind }, msg) }, job);
       await complete(this.db, job.id, this.id);
+      jobsFinished.inc({ kind: job.kind, outcome: 'done' });
       this.log.info({ job: job.id, kind: job.kind, ms: Date.now() - started }, 'job done');
     } catch (err) {
       const outcome = await fail(this.db, job, this.id, err instanceof Error ? err.message : String(err));
+      jobsFinished.inc({ kind: job.kind, outcome });
       this.log.error({ err, job: job.id, kind: job.kind, attempt: job.attempts, outcome }, 'job failed');
     } finally {
       clearInterval(beat);
+      jobDuration.observe({ kind: job.kind }, (Date.now() - started) / 1000);
     }
     return job;
   }

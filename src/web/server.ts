@@ -9,6 +9,7 @@ import type { Store } from '../db/connection.ts';
 import { ResponseCache } from './cache.ts';
 import type { AppContext } from './context.ts';
 import { HttpError } from './errors.ts';
+import { registerObservability, requestId } from './observability.ts';
 import { registerRoutes } from './routes/index.ts';
 import { renderErrorPage } from './views/error.ts';
 
@@ -28,6 +29,7 @@ export async function buildApp(config: Config, store: Store, opts: { logger?: bo
     trustProxy: true,
     // Ids of old arXiv papers hold a slash; a path must still be matched as typed.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
+    genReqId: requestId,
   });
   const ctx: AppContext = { config, store, cache: new ResponseCache() };
 
@@ -66,6 +68,7 @@ export async function buildApp(config: Config, store: Store, opts: { logger?: bo
     return reply.type('text/html; charset=utf-8').send(renderErrorPage(404, 'There is no page at this address.'));
   });
 
+  registerObservability(app, ctx);
   registerRoutes(app, ctx);
   return app;
 }
