@@ -1,6 +1,5 @@
 // Copying an instance from SQLite to PostgreSQL: every table, resumable after SIGKILL, counts verified,
 // and the copy serves the very same API answers.
-import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +9,7 @@ import { loadConfig } from '../../src/config.ts';
 import { openStore, sqliteFile } from '../../src/db/connection.ts';
 import { enqueue } from '../../src/jobs/queue.ts';
 import { buildApp } from '../../src/web/server.ts';
+import { type CliRun, runFolio } from '../support/cli.ts';
 import { buildStore, createTestDatabase, SHARED_DATA, type TestStore } from '../support/store.ts';
 
 let source: TestStore;
@@ -33,26 +33,8 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => source?.cleanup());
 
-function run(
-  args: string[],
-  killAfterMs?: number,
-): Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['bin/folio.js', 'migrate-store', ...args], { env: { ...process.env, LOG_LEVEL: 'silent' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (b: Buffer) => {
-      stdout += b.toString();
-    });
-    child.stderr.on('data', (b: Buffer) => {
-      stderr += b.toString();
-    });
-    const timer = killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
-    });
-  });
+function run(args: string[], killAfterMs?: number): Promise<CliRun> {
+  return runFolio(['migrate-store', ...args], { ...process.env, LOG_LEVEL: 'silent' }, killAfterMs);
 }
 
 describe('folio migrate-store', () => {

@@ -1,7 +1,6 @@
 // The harvest as a whole: the stand-in arXiv serves listings as OAI-PMH pages; Folio stores them and
 // must end with exactly the source's corpus — uninterrupted, killed with SIGKILL and resumed, or after
 // faults — while keeping its polite delay (measured on the server's request log).
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { harvestArxiv, nextFromDay, unfinishedHarvest } from '../../src/actions/harvest-arxiv.ts';
 import type { Store } from '../../src/db/connection.ts';
@@ -13,6 +12,7 @@ import { Worker } from '../../src/jobs/worker.ts';
 import { keywordSearch } from '../../src/search/keyword/fts.ts';
 import { parseQuery } from '../../src/search/keyword/query.ts';
 import { type ArxivStandin, startArxivStandin } from '../support/arxiv-standin/server.ts';
+import { type CliRun, runFolio } from '../support/cli.ts';
 import { buildStore, type TestStore } from '../support/store.ts';
 
 const SET = 'cs';
@@ -40,27 +40,8 @@ async function dump(store: Store) {
   return { papers, authors };
 }
 
-function runCli(
-  env: NodeJS.ProcessEnv,
-  args: string[],
-  killAfterMs?: number,
-): Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['bin/folio.js', 'ingest', 'arxiv', ...args], { env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (b: Buffer) => {
-      stdout += b.toString();
-    });
-    child.stderr.on('data', (b: Buffer) => {
-      stderr += b.toString();
-    });
-    const timer = killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
-    });
-  });
+function runCli(env: NodeJS.ProcessEnv, args: string[], killAfterMs?: number): Promise<CliRun> {
+  return runFolio(['ingest', 'arxiv', ...args], env, killAfterMs);
 }
 
 describe('harvesting into the store', () => {

@@ -63,6 +63,19 @@ export interface EntryView extends PaperView {
   entryOrganization?: OrgRow;
 }
 
+/** The entry columns every list query selects beside the paper's (aliased as EntryRow has them). */
+const ENTRY_COLUMNS = [
+  'e.id as entry_id',
+  'e.day',
+  'e.added_at',
+  'e.announced_at',
+  'e.submitted_by',
+  'e.organization_id as entry_org_id',
+  'e.thumbnail',
+  'e.media_urls',
+  'e.is_author_participating',
+] as const;
+
 /** Upvotes shown everywhere: the imported snapshot plus the votes cast here. */
 const UPVOTES = sql<number>`(p.imported_upvotes + p.local_upvotes)`;
 
@@ -104,19 +117,7 @@ export async function listEntries(db: Kysely<Database>, q: EntryQuery): Promise<
         .$if(q.submitterId !== undefined, (s) => s.where('e2.submitted_by', '=', q.submitterId as number)),
     ),
   );
-  let ordered = query
-    .selectAll('p')
-    .select([
-      'e.id as entry_id',
-      'e.day',
-      'e.added_at',
-      'e.announced_at',
-      'e.submitted_by',
-      'e.organization_id as entry_org_id',
-      'e.thumbnail',
-      'e.media_urls',
-      'e.is_author_participating',
-    ]);
+  let ordered = query.selectAll('p').select(ENTRY_COLUMNS);
   if (q.sort === 'publishedAt') ordered = ordered.orderBy('p.published_at', 'desc').orderBy('p.id', 'desc');
   else if (q.sort === 'trending') ordered = ordered.orderBy('p.trending_score', 'desc').orderBy(UPVOTES, 'desc').orderBy('p.id');
   else if (q.start === undefined && q.end === undefined) {
@@ -222,17 +223,7 @@ export async function getPaperView(db: Kysely<Database>, id: string): Promise<(P
   const [view] = await hydratePapers(db, [row]);
   const entryRows = await db
     .selectFrom('daily_entries as e')
-    .select([
-      'e.id as entry_id',
-      'e.day',
-      'e.added_at',
-      'e.announced_at',
-      'e.submitted_by',
-      'e.organization_id as entry_org_id',
-      'e.thumbnail',
-      'e.media_urls',
-      'e.is_author_participating',
-    ])
+    .select(ENTRY_COLUMNS)
     .where('e.paper_id', '=', id)
     .where('e.hidden', '=', 0)
     .orderBy('e.day', 'desc')
