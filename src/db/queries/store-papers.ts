@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { arxivCategories } from '../../domain/arxiv-id.ts';
 import type { AuthorRecord, DailyEntryRecord, ImportBatch, OrgRecord, PaperRecord, UserRecord } from '../../domain/paper.ts';
-import type { Database, PapersTable } from '../schema.ts';
+import type { AuthorsTable, Database, PapersTable } from '../schema.ts';
 import { refreshSearchIndex } from './search-index.ts';
 
 export interface StoreCounts {
@@ -161,57 +161,49 @@ class Lookups {
   }
 }
 
+/**
+ * Works out the paper's author rows in memory (a replaced list, known facts filled in, claims brought up
+ * to date) and writes them in one delete and one insert when they differ from what is stored.
+ */
 async function storeAuthors(trx: Trx, look: Lookups, p: PaperRecord, wins: boolean, isNew: boolean, now: string): Promise<boolean> {
   const existing = isNew ? [] : await trx.selectFrom('authors').selectAll().where('paper_id', '=', p.id).orderBy('position').execute();
   const sameNames = existing.length === p.authors.length && existing.every((a, i) => a.name === p.authors[i]?.name);
-  let changed = false;
-  if (!sameNames && (wins || existing.length === 0) && p.authors.length > 0) {
-    // A new author list: keep each claim whose author is still at the same place.
-    await trx.deleteFrom('authors').where('paper_id', '=', p.id).execute();
-    await trx
-      .insertInto('authors')
-      .values(
-        p.authors.map((a, i) => {
-          const old = existing[i]?.name === a.name ? existing[i] : undefined;
-          return {
-            paper_id: p.id,
-            position: i,
-            name: a.name,
-            hf_id: a.hfId ?? old?.hf_id ?? null,
-            hidden: a.hidden ? 1 : 0,
-            affiliation: a.affiliation ?? old?.affiliation ?? null,
-            user_id: old?.user_id ?? null,
-            status: old?.status ?? null,
-            status_changed_at: old?.status_changed_at ?? null,
-          };
-        }),
-      )
-      .execute();
-    changed = true;
-  }
-  const current = changed
-    ? await trx.selectFrom('authors').selectAll().where('paper_id', '=', p.id).orderBy('position').execute()
-    : existing;
+  const replace = !sameNames && (wins || existing.length === 0) && p.authors.length > 0;
+  const rows: AuthorsTable[] = replace
+    ? p.authors.map((a, i) => {
+        // A new author list keeps each claim whose author is still at the same place.
+        const old = existing[i]?.name === a.name ? existing[i] : undefined;
+        return {
+          paper_id: p.id,
+          position: i,
+          name: a.name,
+          hf_id: old?.hf_id ?? null,
+          hidden: a.hidden ? 1 : 0,
+          affiliation: old?.affiliation ?? null,
+          user_id: old?.user_id ?? null,
+          status: old?.status ?? null,
+          status_changed_at: old?.status_changed_at ?? null,
+        };
+      })
+    : existing.map((r) => ({ ...r }));
   for (const [i, a] of p.authors.entries()) {
-    const row = current[i];
+    const row = rows[i];
     if (!row || row.name !== a.name) continue;
-    const set: Record<string, unknown> = {};
-    if (!row.hf_id && a.hfId) set.hf_id = a.hfId;
-    if (!row.affiliation && a.affiliation) set.affiliation = a.affiliation;
+    if (!row.hf_id && a.hfId) row.hf_id = a.hfId;
+    if (!row.affiliation && a.affiliation) row.affiliation = a.affiliation;
     if (a.claimedBy && a.status && (!row.status_changed_at || (a.statusLastChangedAt ?? '') > row.status_changed_at)) {
       const userId = await look.user(a.claimedBy, now);
       if (userId !== row.user_id || a.status !== row.status) {
-        set.user_id = userId;
-        set.status = a.status;
-        set.status_changed_at = a.statusLastChangedAt ?? now;
+        row.user_id = userId;
+        row.status = a.status;
+        row.status_changed_at = a.statusLastChangedAt ?? now;
       }
     }
-    if (Object.keys(set).length) {
-      await trx.updateTable('authors').set(set).where('paper_id', '=', p.id).where('position', '=', i).execute();
-      changed = true;
-    }
   }
-  return changed;
+  if (JSON.stringify(rows) === JSON.stringify(existing)) return false;
+  if (existing.length) await trx.deleteFrom('authors').where('paper_id', '=', p.id).execute();
+  if (rows.length) await trx.insertInto('authors').values(rows).execute();
+  return true;
 }
 
 async function storePaper(trx: Trx, look: Lookups, p: PaperRecord, now: string): Promise<'new' | 'updated' | 'same'> {
