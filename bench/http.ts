@@ -21,9 +21,12 @@ export interface Server {
   stop(): void;
 }
 
-export async function startBenchServer(dataDir: string): Promise<Server> {
+export async function startBenchServer(dataDir: string, env: Record<string, string> = {}): Promise<Server> {
   const staticDir = mkdtempSync(join(tmpdir(), 'folio-bench-static-'));
-  const proc = spawn(process.execPath, ['bin/run-ts.js', 'bench/serve.ts', dataDir, staticDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const proc = spawn(process.execPath, ['bin/run-ts.js', 'bench/serve.ts', dataDir, staticDir], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, ...env },
+  });
   const port = await new Promise<number>((resolve, reject) => {
     proc.stdout?.on('data', (b: Buffer) => {
       const m = /listening (\d+)/.exec(b.toString());

@@ -111,6 +111,44 @@ export const SETTINGS = {
     'When stored trending scores are recomputed for everyone (votes and comments recompute their paper at once).',
   ),
   pageSize: setting('FOLIO_PAGE_SIZE', z.coerce.number().int().min(5).max(200).default(50), 'Papers shown per list page.'),
+  // ---- members (README "Members") ----
+  trustProxy: setting(
+    'FOLIO_TRUST_PROXY',
+    bool.default(false),
+    'Trust X-Forwarded-For/-Proto from a reverse proxy (set 1 only behind one: client addresses feed the rate limits).',
+  ),
+  signupOpen: setting('FOLIO_SIGNUP', bool.default(true), 'Let visitors create accounts (0: only `folio users create` makes them).'),
+  requireConfirmedEmail: setting(
+    'FOLIO_REQUIRE_CONFIRMED_EMAIL',
+    bool.default(true),
+    'Members must confirm their email address before they vote, comment or submit.',
+  ),
+  sessionDays: setting('FOLIO_SESSION_DAYS', z.coerce.number().int().min(1).max(365).default(30), 'Days a sign-in lasts.'),
+  submitMaxAgeDays: setting(
+    'FOLIO_SUBMIT_MAX_AGE_DAYS',
+    z.coerce.number().int().min(0).max(36500).default(14),
+    'Submissions: at most this many days after arXiv publication (0: no limit).',
+  ),
+  submitPerDay: setting(
+    'FOLIO_SUBMIT_PER_DAY',
+    z.coerce.number().int().min(0).max(1000).default(5),
+    'Submissions: at most this many per member per day (UTC; 0: no limit).',
+  ),
+  submitTrustedOnly: setting(
+    'FOLIO_SUBMIT_TRUSTED_ONLY',
+    bool.default(false),
+    'Submissions: only trusted members, moderators and admins may submit.',
+  ),
+  submitAllowRelist: setting(
+    'FOLIO_SUBMIT_ALLOW_RELIST',
+    bool.default(false),
+    'Submissions: a paper already on a daily list may be submitted again on another day (default: no duplicates).',
+  ),
+  rateLimitScale: setting(
+    'FOLIO_RATE_LIMIT_SCALE',
+    z.coerce.number().min(0).max(1_000_000).default(1),
+    'Multiplies every rate limit (sign-in, sign-up, votes, comments, submissions); 0 turns them off. See README.',
+  ),
 } as const;
 
 type Settings = typeof SETTINGS;

@@ -3,17 +3,18 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { pino } from 'pino';
+import { BackupError, backup, restore } from './actions/backup.ts';
 import { harvestArxiv, summaryLine as harvestSummary, unfinishedHarvest } from './actions/harvest-arxiv.ts';
 import { importFiles, summaryLine } from './actions/import-files.ts';
+import { migrateStore, mismatches } from './actions/migrate-store.ts';
 import { configurationMarkdown } from './cli/config-doc.ts';
 import { parseIngestOptions } from './cli/ingest-options.ts';
 import { copyProgress, harvestProgress, importProgress } from './cli/progress.ts';
+import { registerUsersCommand } from './cli/users.ts';
 import { ConfigError, loadConfig, trendingParams } from './config.ts';
 import { isPostgresUrl, openStore, sqliteFile } from './db/connection.ts';
 import { recomputeTrending } from './db/queries/trending.ts';
 import { FORMATS, type Format } from './ingest/read-files.ts';
-import { BackupError, backup, restore } from './actions/backup.ts';
-import { migrateStore, mismatches } from './actions/migrate-store.ts';
 import { describeJobs } from './jobs/describe.ts';
 import { buildWorker } from './jobs/setup.ts';
 import { startServer } from './web/start.ts';
@@ -30,7 +31,9 @@ function program(): Command {
     .option('--port <port>', 'TCP port (PORT)')
     .option('--host <host>', 'address to bind (HOST)')
     .option('--database <url>', 'PostgreSQL URL (DATABASE_URL); default: SQLite in FOLIO_DATA_DIR')
-    .addOption(new Option('--role <role>', 'all: web and worker in one process; web: web only (run `folio worker` apart)').choices(['all', 'web']))
+    .addOption(
+      new Option('--role <role>', 'all: web and worker in one process; web: web only (run `folio worker` apart)').choices(['all', 'web']),
+    )
     .action(async (opts: { port?: string; host?: string; database?: string; role?: 'all' | 'web' }) => {
       const config = loadConfig(process.env, {
         ...(opts.port !== undefined ? { port: opts.port } : {}),
@@ -98,7 +101,10 @@ function program(): Command {
       if (!existsSync(path)) throw new ConfigError(`--from: no SQLite database at ${path}`);
       if (!isPostgresUrl(opts.to)) throw new ConfigError('--to: expected a postgres:// URL');
       const reports = await migrateStore(path, opts.to, copyProgress());
-      for (const r of reports) process.stdout.write(`${r.table.padEnd(24)} source ${String(r.source).padStart(8)}  target ${String(r.target).padStart(8)}${r.source === r.target ? '' : '  MISMATCH'}\n`);
+      for (const r of reports)
+        process.stdout.write(
+          `${r.table.padEnd(24)} source ${String(r.source).padStart(8)}  target ${String(r.target).padStart(8)}${r.source === r.target ? '' : '  MISMATCH'}\n`,
+        );
       const bad = mismatches(reports);
       if (bad.length) {
         process.stderr.write(`folio: row counts differ for ${bad.map((b) => b.table).join(', ')}\n`);
@@ -179,6 +185,8 @@ function program(): Command {
     .action(() => {
       process.stdout.write(configurationMarkdown());
     });
+
+  registerUsersCommand(cli);
 
   return cli;
 }

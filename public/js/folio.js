@@ -82,3 +82,59 @@
     }
   });
 })();
+
+// Upvotes without a reload: the vote form is posted with fetch (same fields, same CSRF token) and the
+// count and pressed state change in place. Signed-out visitors (no token in the form) and any failure
+// fall back to the plain form post, which works without JS.
+(() => {
+  const COMPACT = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
+  const compact = (n) => (n < 1000 ? String(n) : COMPACT.format(n));
+
+  function show(button, state) {
+    button.setAttribute('aria-pressed', state.voted ? 'true' : 'false');
+    button.value = state.voted ? 'down' : 'up';
+    button.title = state.voted ? 'Remove your upvote' : 'Upvote';
+    const count = button.querySelector('.vote__count');
+    if (count) count.textContent = compact(state.upvotes);
+    const label = button.getAttribute('aria-label');
+    if (label)
+      button.setAttribute(
+        'aria-label',
+        label.replace(/, [\d,]+ upvotes?$/, `, ${state.upvotes.toLocaleString('en-US')} upvote${state.upvotes === 1 ? '' : 's'}`),
+      );
+  }
+
+  document.addEventListener('submit', async (e) => {
+    const form = e.target;
+    if (!(form instanceof HTMLFormElement) || !form.classList.contains('vote')) return;
+    const token = form.querySelector('input[name="_csrf"]');
+    const button = form.querySelector('[data-upvote]');
+    if (!token?.value || !button) return; // signed out: the form goes to sign-in
+    e.preventDefault();
+    if (button.getAttribute('aria-busy') === 'true') return;
+    button.setAttribute('aria-busy', 'true');
+    const body = new URLSearchParams(new FormData(form));
+    body.set('vote', button.value);
+    try {
+      const res = await fetch(form.action, {
+        method: 'POST',
+        body,
+        headers: { accept: 'application/json' },
+        credentials: 'same-origin',
+      });
+      if (!res.ok) throw new Error(String(res.status));
+      show(button, await res.json());
+    } catch {
+      button.removeAttribute('aria-busy');
+      // Let the server say what went wrong, on a page (form.submit() sends no button value: add it).
+      const vote = document.createElement('input');
+      vote.type = 'hidden';
+      vote.name = 'vote';
+      vote.value = button.value;
+      form.append(vote);
+      form.submit();
+      return;
+    }
+    button.removeAttribute('aria-busy');
+  });
+})();

@@ -5,6 +5,7 @@ import type { Dialect } from './dialect.ts';
 import * as m0001 from './migrations/0001_initial.ts';
 import * as m0002 from './migrations/0002_jobs.ts';
 import * as m0003 from './migrations/0003_search_trending.ts';
+import * as m0004 from './migrations/0004_members.ts';
 import * as m0005 from './migrations/0005_harvests.ts';
 
 interface DialectMigration {
@@ -16,6 +17,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '0001_initial': m0001,
   '0002_jobs': m0002,
   '0003_search_trending': m0003,
+  '0004_members': m0004,
   '0005_harvests': m0005,
 };
 

@@ -136,6 +136,141 @@ export interface HarvestsTable {
   finished_at: string | null;
 }
 
+export type Role = 'member' | 'trusted' | 'moderator' | 'admin';
+
+export interface AccountsTable {
+  user_id: number;
+  /** Lower-cased; unique. */
+  email: string;
+  /** `scrypt$N$r$p$salt$hash` (see security/passwords.ts). */
+  password_hash: string;
+  email_confirmed_at: string | null;
+  role: Role;
+  suspended_at: string | null;
+  suspended_reason: string | null;
+  created_at: string;
+  password_changed_at: string;
+}
+
+export interface SessionsTable {
+  /** sha256 (hex) of the cookie's token. */
+  id: string;
+  user_id: number;
+  /** The synchronizer token every form of this session carries. */
+  csrf_token: string;
+  created_at: string;
+  expires_at: string;
+  last_seen_at: string;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export type EmailTokenPurpose = 'confirm' | 'reset';
+
+export interface EmailTokensTable {
+  token_hash: string;
+  user_id: number;
+  purpose: EmailTokenPurpose;
+  email: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+export interface ApiTokensTable {
+  id: Generated<number>;
+  user_id: number;
+  name: string;
+  /** sha256 (hex) of the token; the token itself is shown once. */
+  token_hash: string;
+  /** The token's first characters, to tell tokens apart in /settings. */
+  prefix: string;
+  created_at: string;
+  last_used_at: string | null;
+}
+
+export interface RateLimitsTable {
+  bucket: string;
+  window_start: string;
+  count: number;
+  expires_at: string;
+}
+
+export interface CommentsTable {
+  id: Generated<number>;
+  paper_id: string;
+  user_id: number;
+  parent_id: number | null;
+  depth: number;
+  /** Markdown as written. */
+  body: string;
+  /** Rendered and sanitised at write time. */
+  body_html: string;
+  created_at: string;
+  edited_at: string | null;
+  deleted_at: string | null;
+  hidden_at: string | null;
+  hidden_by: number | null;
+  upvotes: number;
+  downvotes: number;
+  /** Wilson lower bound of (upvotes, upvotes + downvotes): the ordering key (domain/wilson.ts). */
+  score: number;
+}
+
+export interface CommentVotesTable {
+  user_id: number;
+  comment_id: number;
+  /** 1 or -1. */
+  value: number;
+  created_at: string;
+}
+
+export type ClaimStatus = 'pending' | 'confirmed' | 'refused';
+
+export interface AuthorClaimsTable {
+  id: Generated<number>;
+  paper_id: string;
+  position: number;
+  user_id: number;
+  status: ClaimStatus;
+  created_at: string;
+  decided_at: string | null;
+  decided_by: number | null;
+  reason: string | null;
+}
+
+export type OrgRole = 'admin' | 'member';
+
+export interface OrgMembersTable {
+  org_id: number;
+  user_id: number;
+  role: OrgRole;
+  created_at: string;
+}
+
+export interface ModerationLogTable {
+  id: Generated<number>;
+  actor_id: number;
+  action: string;
+  target_type: string;
+  target_id: string;
+  reason: string;
+  created_at: string;
+}
+
+export interface OutboxTable {
+  id: Generated<number>;
+  to_addr: string;
+  subject: string;
+  text_body: string;
+  html_body: string;
+  headers: string; // JSON object
+  created_at: string;
+  sent_at: string | null;
+  attempts: number;
+  last_error: string | null;
+}
+
 export interface Database {
   papers: PapersTable;
   authors: AuthorsTable;
@@ -146,4 +281,15 @@ export interface Database {
   meta: MetaTable;
   jobs: JobsTable;
   harvests: HarvestsTable;
+  accounts: AccountsTable;
+  sessions: SessionsTable;
+  email_tokens: EmailTokensTable;
+  api_tokens: ApiTokensTable;
+  rate_limits: RateLimitsTable;
+  comments: CommentsTable;
+  comment_votes: CommentVotesTable;
+  author_claims: AuthorClaimsTable;
+  org_members: OrgMembersTable;
+  moderation_log: ModerationLogTable;
+  outbox: OutboxTable;
 }

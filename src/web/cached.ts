@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { dataGeneration } from '../db/queries/papers.ts';
 import type { CachedResponse } from './cache.ts';
 import type { AppContext } from './context.ts';
+import { personalize } from './personalize.ts';
 
 export async function sendCached(
   ctx: AppContext,
@@ -18,6 +19,16 @@ export async function sendCached(
     res = await render();
     res.etag = `"${createHash('sha1').update(res.body).digest('base64url')}"`;
     if (res.status === 200) ctx.cache.set(key, generation, res);
+  }
+  if (res.contentType.startsWith('text/html')) {
+    // The same URL answers differently with and without a session cookie.
+    reply.header('vary', 'Cookie');
+    if (req.member) {
+      // A member's copy: the cached signed-out page with their bits in (web/personalize.ts); private,
+      // never a 304 against the shared validator.
+      const body = await personalize(ctx, req, res.body, res);
+      return reply.headers(res.headers).header('cache-control', 'private, no-store').status(res.status).type(res.contentType).send(body);
+    }
   }
   reply.headers(res.headers).header('etag', res.etag);
   if (res.status === 200 && notModified(req, res)) return reply.status(304).send();

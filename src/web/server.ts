@@ -1,16 +1,19 @@
 // The web application: pages, the JSON API and static files, with one error policy for all of them.
 
 import { fileURLToPath } from 'node:url';
+import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import type { Config } from '../config.ts';
 import type { Store } from '../db/connection.ts';
+import { registerAuth } from './auth.ts';
 import { ResponseCache } from './cache.ts';
 import type { AppContext } from './context.ts';
 import { HttpError } from './errors.ts';
 import { registerObservability, requestId } from './observability.ts';
 import { registerRoutes } from './routes/index.ts';
+import { registerSecurityHeaders } from './security-headers.ts';
 import { renderErrorPage } from './views/error.ts';
 
 /** Request bodies above this are refused with 413 (forms and API calls are small). */
@@ -26,7 +29,7 @@ export async function buildApp(config: Config, store: Store, opts: { logger?: bo
   const app = Fastify({
     logger: opts.logger === false ? false : { level: config.logLevel },
     bodyLimit: MAX_BODY_BYTES,
-    trustProxy: true,
+    trustProxy: config.trustProxy,
     // Ids of old arXiv papers hold a slash; a path must still be matched as typed.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
     genReqId: requestId,
@@ -34,15 +37,20 @@ export async function buildApp(config: Config, store: Store, opts: { logger?: bo
   const ctx: AppContext = { config, store, cache: new ResponseCache() };
 
   await app.register(formbody);
+  await app.register(cookie);
   await app.register(fastifyStatic, { root: PUBLIC_DIR, prefix: '/static/', maxAge: '1h' });
   await app.register(fastifyStatic, { root: KATEX_DIST, prefix: '/static/katex/', decorateReply: false, maxAge: '7d' });
 
   app.addHook('onSend', async (_req, reply, payload) => {
     reply.header('X-Content-Type-Options', 'nosniff');
-    reply.header('Referrer-Policy', 'strict-origin-when-cross-origin');
+    // A page may ask for less (a reset link's token is in its address: no-referrer).
+    if (!reply.hasHeader('referrer-policy')) reply.header('Referrer-Policy', 'strict-origin-when-cross-origin');
     reply.header('X-Frame-Options', 'DENY');
     return payload;
   });
+  registerSecurityHeaders(app, config);
+  // Sessions and CSRF checks, before any route (see web/auth.ts).
+  registerAuth(app, ctx);
 
   app.setErrorHandler((err: FastifyError | HttpError | Error, req, reply) => {
     let status = 500;
@@ -58,7 +66,8 @@ export async function buildApp(config: Config, store: Store, opts: { logger?: bo
       req.log.error({ err, url: req.url }, 'unexpected error');
     }
     reply.status(status);
-    if (isApi(req.url)) return reply.type('application/json; charset=utf-8').send({ error: message });
+    const code = err instanceof HttpError && 'code' in err && typeof err.code === 'string' ? err.code : undefined;
+    if (isApi(req.url)) return reply.type('application/json; charset=utf-8').send(code ? { error: message, code } : { error: message });
     return reply.type('text/html; charset=utf-8').send(renderErrorPage(status, message));
   });
 

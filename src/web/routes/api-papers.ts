@@ -33,7 +33,13 @@ export function decodeCursor(s: string): Cursor {
 
 /** Resolves the id in a path to a canonical arXiv id, or fails with 404 (ids are names, not input errors). */
 export function paperIdParam(raw: string): string {
-  const id = parseArxivId(decodeURIComponent(raw));
+  let decoded = raw;
+  try {
+    decoded = decodeURIComponent(raw);
+  } catch {
+    // A lone `%` is not an escape: the id is taken as typed (and is then no arXiv id).
+  }
+  const id = parseArxivId(decoded);
   if (!id) throw notFound(`"${raw.slice(0, 100)}" is not an arXiv id.`);
   return id.id;
 }

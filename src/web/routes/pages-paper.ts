@@ -3,11 +3,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { getPaperView } from '../../db/queries/papers.ts';
 import { parseArxivId } from '../../domain/arxiv-id.ts';
+import { canModerate } from '../../domain/roles.ts';
 import { htmlResponse, sendCached } from '../cached.ts';
 import type { AppContext } from '../context.ts';
 import { notFound } from '../errors.ts';
+import { sendPage } from '../send-page.ts';
 import { paperPath } from '../views/components.ts';
 import { renderPaperPage } from '../views/paper-page.ts';
+import { discussionFor, memberExtras } from './paper-member.ts';
 
 const ECHO_CHARS = 60;
 
@@ -21,12 +24,18 @@ export function registerPaperPage(app: FastifyInstance, ctx: AppContext): void {
     const canonical = paperPath(parsed.id);
     const [path, query] = req.url.split('?', 2) as [string, string | undefined];
     if (path !== canonical) return reply.redirect(query ? `${canonical}?${query}` : canonical, 301);
+    const missing = () =>
+      notFound(`There is no paper ${parsed.id} on this site yet. It may be on arXiv: https://arxiv.org/abs/${parsed.id}`);
+    if (req.member) {
+      // A member's page holds their own tools and votes in the thread: rendered for them, never cached.
+      const view = await getPaperView(ctx.store.db, parsed.id);
+      if (!view || (view.paper.hidden && !canModerate(req.member.role))) throw missing();
+      return sendPage(ctx, req, reply, renderPaperPage(view, await memberExtras(ctx, view, req.member, canonical)));
+    }
     return sendCached(ctx, req, reply, async () => {
       const view = await getPaperView(ctx.store.db, parsed.id);
-      if (!view || view.paper.hidden) {
-        throw notFound(`There is no paper ${parsed.id} on this site yet. It may be on arXiv: https://arxiv.org/abs/${parsed.id}`);
-      }
-      return htmlResponse(renderPaperPage(view));
+      if (!view || view.paper.hidden) throw missing();
+      return htmlResponse(renderPaperPage(view, { discussion: await discussionFor(ctx, view.paper.id, canonical) }));
     });
   };
   app.get('/papers/:id', async (req, reply) => show((req.params as { id: string }).id, req, reply));

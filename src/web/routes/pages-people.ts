@@ -1,5 +1,6 @@
 // `/orgs/{name}`, `/authors/{name}` and `/submitters/{username}`: the papers of one of them, paged.
 import type { FastifyInstance } from 'fastify';
+import { orgMembers } from '../../actions/organisations.ts';
 import { countEntries, countPapersWhere } from '../../db/queries/pages-counts.ts';
 import { findOrgByName, findUserByUsername, listEntries, listPapersWhere } from '../../db/queries/papers.ts';
 import { htmlResponse, sendCached } from '../cached.ts';
@@ -9,6 +10,7 @@ import type { Query } from '../params.ts';
 import { renderCollectionPage } from '../views/collection-page.ts';
 import { authorPath, orgPath, submitterPath, userName } from '../views/components.ts';
 import { plural } from '../views/format.ts';
+import { orgMemberChips } from '../views/org-members-page.ts';
 import { pageCount, pageParam, tooFar } from './pages-lists.ts';
 
 const ECHO_CHARS = 80;
@@ -42,6 +44,7 @@ export function registerPeoplePages(app: FastifyInstance, ctx: AppContext): void
           pager: { page, pages, href: pageHref(orgPath(org.name)) },
           description: `Papers from ${heading}: ${plural(total, 'paper')}, newest first.`,
           emptyText: `No papers from ${heading} yet.`,
+          extra: orgMemberChips(org, await orgMembers(db, org.id)),
         }),
       );
     });

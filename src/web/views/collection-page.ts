@@ -21,6 +21,8 @@ export interface CollectionPageData {
   description: string;
   /** Shown when there are no papers. */
   emptyText: string;
+  /** A section shown under the heading (an organisation's members). */
+  extra?: Html;
   /** The feed of this collection, if it has one. */
   feed?: FeedLink;
 }
@@ -35,6 +37,7 @@ export function renderCollectionPage(d: CollectionPageData): string {
     <p class="list-head__sub">${d.handle ? html`<span>${d.handle}</span> · ` : ''}${plural(d.total, d.noun)}</p>
   </div>
 </div>
+${d.extra ?? ''}
 ${d.rows.length ? paperList(d.rows) : html`<section class="empty"><p>${d.emptyText}</p><p><a href="/papers">See today's papers</a></p></section>`}
 ${pager(d.pager)}`;
   return renderPage({

@@ -1,6 +1,6 @@
 // Pieces several pages share: a paper in a list, author names, organisation and user chips, paging.
 import type { AuthorRow, EntryView, OrgRow, PaperView, UserRow } from '../../db/queries/papers.ts';
-import { type Html, html, trusted } from '../html.ts';
+import { escapeHtml, type Html, html, trusted } from '../html.ts';
 import { compactNumber, mediumDay, plural } from './format.ts';
 import { renderMath } from './math.ts';
 
@@ -84,9 +84,20 @@ export function authorsShort(authors: AuthorRow[]): Html {
   }</p>`;
 }
 
-export function voteButton(v: PaperView, title: string): Html {
-  return html`<form class="vote" method="post" action="${paperPath(v.paper.id)}/upvote">
-      <button class="vote__button" type="submit" data-upvote title="Upvote" aria-label="Upvote “${title}”, ${plural(v.upvotes, 'upvote')}">${ICONS.up}<span class="vote__count">${compactNumber(v.upvotes)}</span></button>
+/**
+ * The attributes of a vote button that change with its state, as one run of text: pages are cached
+ * signed-out, and web/personalize.ts presses a member's own votes by swapping this run.
+ */
+export function voteAttrs(id: string, voted: boolean): string {
+  return voted
+    ? `name="vote" value="down" data-upvote="${escapeHtml(id)}" aria-pressed="true" title="Remove your upvote"`
+    : `name="vote" value="up" data-upvote="${escapeHtml(id)}" aria-pressed="false" title="Upvote"`;
+}
+
+/** The upvote form: posts without JS (and comes back to the page), updates in place with JS. */
+export function voteButton(v: PaperView, title: string, voted = false): Html {
+  return html`<form class="vote" method="post" action="${paperPath(v.paper.id)}/upvote"><input type="hidden" name="_csrf" value="">
+      <button class="vote__button" type="submit" ${trusted(voteAttrs(v.paper.id, voted))} aria-label="Upvote “${title}”, ${plural(v.upvotes, 'upvote')}">${ICONS.up}<span class="vote__count">${compactNumber(v.upvotes)}</span></button>
     </form>`;
 }
 

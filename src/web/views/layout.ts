@@ -1,10 +1,11 @@
 // The site layout every page shares: head, header with the list tabs and the search box, footer.
 // No inline scripts or styles anywhere (the Content-Security-Policy allows only 'self'): the look is in
 // public/css/folio.css, the keyboard shortcuts in public/js/folio.js, and the page works without it.
-import { type Html, html } from '../html.ts';
+import { type Html, html, trusted } from '../html.ts';
+import { ACCOUNT_END, ACCOUNT_START, anonymousNav } from './account-nav.ts';
 
 /** Bump when folio.css or folio.js change, so that browsers holding the old file (cached 1 h) refetch. */
-export const ASSET_VERSION = '1';
+export const ASSET_VERSION = '2';
 export const DEFAULT_SITE_NAME = 'Folio';
 
 /**
@@ -104,6 +105,7 @@ function header(tabs: Tabs, query: string | undefined): Html {
       <input id="site-search" class="search__input" type="search" name="q" value="${query ?? ''}" placeholder="Search papers" autocomplete="off" maxlength="500">
       <button class="search__button" type="submit">Search</button>
     </form>
+    ${trusted(ACCOUNT_START)}${anonymousNav()}${trusted(ACCOUNT_END)}
   </div>
 </header>`;
 }

@@ -113,7 +113,7 @@ export function linkify(text: string): string {
   return out + escapeText(t.slice(last));
 }
 
-function renderTex(tex: string, display: boolean): string {
+export function renderTex(tex: string, display: boolean): string {
   return katex.renderToString(tex, {
     displayMode: display,
     throwOnError: false,

@@ -72,11 +72,18 @@ function facts(v: PaperPageData): Html {
 </dl>`;
 }
 
-export function renderPaperPage(v: PaperPageData): string {
+/** Sections that member features add: the discussion, the member's tools, a moderator's banner. */
+export interface PaperPageExtras {
+  banner?: Html;
+  discussion?: Html;
+  aside?: Html;
+}
+
+export function renderPaperPage(v: PaperPageData, extras: PaperPageExtras = {}): string {
   const p = v.paper;
   const keywords = parseList(p.ai_keywords);
   const titleText = plainText(p.title);
-  const body = html`<article class="paper-page" aria-labelledby="${paperDomId(p.id)}">
+  const body = html`${extras.banner ?? ''}<article class="paper-page" aria-labelledby="${paperDomId(p.id)}">
   <header class="paper-page__head">
     <p class="eyebrow">arXiv:${p.id}${p.primary_category ? html` · ${p.primary_category}` : ''}</p>
     <h1 id="${paperDomId(p.id)}" class="paper-page__title">${renderMath(p.title)}</h1>
@@ -108,9 +115,11 @@ export function renderPaperPage(v: PaperPageData): string {
       </section>`
           : ''
       }
+      ${extras.discussion ?? ''}
     </div>
     <aside class="paper-page__aside" aria-label="About this paper">
       ${facts(v)}
+      ${extras.aside ?? ''}
     </aside>
   </div>
 </article>`;

@@ -1,0 +1,338 @@
+// Accounts: sign up, sign in, sessions, email confirmation, password reset and change, and the
+// first admin made from the command line. Each action is one function with a props object and its
+// own transaction. Password hashing (80 ms of scrypt) always happens before the transaction opens,
+// so that a hash never holds the database.
+import type { Kysely, Transaction } from 'kysely';
+import { isUniqueViolation } from '../db/queries/locks.ts';
+import { emailTaken, findCredentials, getMember, type Member, passwordHashOf, usernameTaken } from '../db/queries/members.ts';
+import type { Database, EmailTokenPurpose } from '../db/schema.ts';
+import {
+  CONFIRM_TOKEN_HOURS,
+  emailProblem,
+  fullnameProblem,
+  normaliseEmail,
+  passwordProblem,
+  RESET_TOKEN_MINUTES,
+  usernameProblem,
+} from '../domain/accounts.ts';
+import type { Role } from '../domain/roles.ts';
+import { confirmEmailMail } from '../email/confirm-email.ts';
+import type { MailContext } from '../email/layout.ts';
+import { enqueueMail } from '../email/outbox.ts';
+import { resetPasswordMail } from '../email/reset-password.ts';
+import { dummyHash, hashPassword, needsRehash, verifyPassword } from '../security/passwords.ts';
+import { newToken, sha256Hex } from '../security/tokens.ts';
+import { ActionError } from './errors.ts';
+
+type Db = Kysely<Database>;
+type Trx = Transaction<Database>;
+
+const iso = (d: Date) => d.toISOString();
+
+async function issueEmailToken(
+  trx: Trx,
+  o: { userId: number; purpose: EmailTokenPurpose; email: string; ttlMs: number; now: Date },
+): Promise<string> {
+  const token = newToken();
+  await trx
+    .insertInto('email_tokens')
+    .values({
+      token_hash: sha256Hex(token),
+      user_id: o.userId,
+      purpose: o.purpose,
+      email: o.email,
+      created_at: iso(o.now),
+      expires_at: iso(new Date(o.now.getTime() + o.ttlMs)),
+      used_at: null,
+    })
+    .execute();
+  return token;
+}
+
+function check(problem: string | null, field: string): void {
+  if (problem) throw new ActionError(400, problem, `invalid_${field}`);
+}
+
+export interface SignUpProps {
+  db: Db;
+  username: string;
+  email: string;
+  password: string;
+  fullname?: string;
+  mail: MailContext;
+  now?: Date;
+  /** For `folio users create`: the role, and whether the address counts as confirmed. */
+  role?: Role;
+  confirmed?: boolean;
+}
+
+/** Creates a member (a `users` profile and its account) and queues the confirmation mail. */
+export async function signUp(p: SignUpProps): Promise<{ userId: number }> {
+  const now = p.now ?? new Date();
+  const email = normaliseEmail(p.email);
+  const fullname = p.fullname?.trim() ?? '';
+  check(usernameProblem(p.username), 'username');
+  check(emailProblem(email), 'email');
+  check(passwordProblem(p.password), 'password');
+  check(fullnameProblem(fullname), 'fullname');
+  const hash = await hashPassword(p.password);
+  return insertMember(p, email, fullname, hash, now).catch((e: unknown) => {
+    // Two sign-ups racing for one name or address: the constraint decides, the loser hears why.
+    if (isUniqueViolation(e)) throw new ActionError(409, 'This username or email address was taken a moment ago. Choose another.', 'taken');
+    throw e;
+  });
+}
+
+async function insertMember(p: SignUpProps, email: string, fullname: string, hash: string, now: Date): Promise<{ userId: number }> {
+  return p.db.transaction().execute(async (trx) => {
+    if (await usernameTaken(trx, p.username))
+      throw new ActionError(409, `The username "${p.username}" is taken. Choose another.`, 'username_taken');
+    if (await emailTaken(trx, email)) {
+      throw new ActionError(409, 'An account with this email address exists. Sign in, or reset its password.', 'email_taken');
+    }
+    const user = await trx
+      .insertInto('users')
+      .values({ username: p.username, fullname: fullname || null, avatar_url: null, hf_id: null, is_pro: 0, created_at: iso(now) })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await trx
+      .insertInto('accounts')
+      .values({
+        user_id: user.id,
+        email,
+        password_hash: hash,
+        email_confirmed_at: p.confirmed ? iso(now) : null,
+        role: p.role ?? 'member',
+        suspended_at: null,
+        suspended_reason: null,
+        created_at: iso(now),
+        password_changed_at: iso(now),
+      })
+      .execute();
+    if (!p.confirmed) {
+      const token = await issueEmailToken(trx, { userId: user.id, purpose: 'confirm', email, ttlMs: CONFIRM_TOKEN_HOURS * 3600_000, now });
+      const m = confirmEmailMail(p.mail, { username: p.username, token, validHours: CONFIRM_TOKEN_HOURS });
+      await enqueueMail(trx, { to: email, ...m }, iso(now));
+    }
+    return { userId: user.id };
+  });
+}
+
+/** Checks an email and password; the same work and the same answer whether or not the account exists. */
+export async function verifyCredentials(p: { db: Db; email: string; password: string }): Promise<Member> {
+  const email = normaliseEmail(p.email);
+  const found = email && p.password.length <= 1000 ? await findCredentials(p.db, email) : undefined;
+  const ok = await verifyPassword(p.password.slice(0, 1000), found?.passwordHash ?? (await dummyHash()));
+  if (!found || !ok) throw new ActionError(401, 'The email address or the password is wrong.', 'bad_credentials');
+  if (found.suspended) {
+    throw new ActionError(403, `This account is suspended${found.suspendedReason ? `: ${found.suspendedReason}` : '.'}`, 'suspended');
+  }
+  if (needsRehash(found.passwordHash)) {
+    const hash = await hashPassword(p.password);
+    await p.db.updateTable('accounts').set({ password_hash: hash }).where('user_id', '=', found.id).execute();
+  }
+  const { passwordHash: _h, suspendedReason: _r, ...member } = found;
+  return member;
+}
+
+export interface NewSession {
+  /** The cookie's value (shown once; only its digest is stored). */
+  token: string;
+  id: string;
+  csrf: string;
+}
+
+/** Opens a session; `replaces` (the digest of the session the browser held) is closed in the same step. */
+export async function createSession(p: {
+  db: Db;
+  userId: number;
+  days: number;
+  ip?: string;
+  userAgent?: string;
+  replaces?: string;
+  now?: Date;
+}): Promise<NewSession> {
+  const now = p.now ?? new Date();
+  const token = newToken();
+  const id = sha256Hex(token);
+  const csrf = newToken();
+  await p.db.transaction().execute(async (trx) => {
+    if (p.replaces) await trx.deleteFrom('sessions').where('id', '=', p.replaces).execute();
+    await trx
+      .insertInto('sessions')
+      .values({
+        id,
+        user_id: p.userId,
+        csrf_token: csrf,
+        created_at: iso(now),
+        expires_at: iso(new Date(now.getTime() + p.days * 86_400_000)),
+        last_seen_at: iso(now),
+        ip: p.ip?.slice(0, 64) ?? null,
+        user_agent: p.userAgent?.slice(0, 300) ?? null,
+      })
+      .execute();
+  });
+  return { token, id, csrf };
+}
+
+export async function endSession(p: { db: Db; sessionId: string }): Promise<void> {
+  await p.db.deleteFrom('sessions').where('id', '=', p.sessionId).execute();
+}
+
+/** Marks a single-use token used; returns it when it was valid (unused, unexpired, of this purpose). */
+async function consumeEmailToken(
+  trx: Trx,
+  token: string,
+  purpose: EmailTokenPurpose,
+  now: Date,
+): Promise<{ userId: number; email: string } | undefined> {
+  const hash = sha256Hex(token);
+  // One statement decides: of two requests racing with the same token, exactly one updates the row.
+  const r = await trx
+    .updateTable('email_tokens')
+    .set({ used_at: iso(now) })
+    .where('token_hash', '=', hash)
+    .where('purpose', '=', purpose)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', iso(now))
+    .executeTakeFirst();
+  if (Number(r.numUpdatedRows) !== 1) return undefined;
+  const row = await trx.selectFrom('email_tokens').select(['user_id', 'email']).where('token_hash', '=', hash).executeTakeFirstOrThrow();
+  return { userId: row.user_id, email: row.email };
+}
+
+/** Whether a token would work now (to show the form behind a link without using it up). */
+export async function emailTokenValid(p: { db: Db; token: string; purpose: EmailTokenPurpose; now?: Date }): Promise<boolean> {
+  if (!p.token || p.token.length > 200) return false;
+  const r = await p.db
+    .selectFrom('email_tokens')
+    .select('user_id')
+    .where('token_hash', '=', sha256Hex(p.token))
+    .where('purpose', '=', p.purpose)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', iso(p.now ?? new Date()))
+    .executeTakeFirst();
+  return r !== undefined;
+}
+
+const LINK_DEAD = 'This link has been used already or has expired.';
+
+export async function confirmEmail(p: { db: Db; token: string; now?: Date }): Promise<{ userId: number }> {
+  const now = p.now ?? new Date();
+  return p.db.transaction().execute(async (trx) => {
+    const t = p.token.length <= 200 ? await consumeEmailToken(trx, p.token, 'confirm', now) : undefined;
+    if (!t) throw new ActionError(400, `${LINK_DEAD} Ask for a new confirmation mail in your settings.`, 'token_dead');
+    // Only the address the mail went to is confirmed (not one changed since).
+    await trx
+      .updateTable('accounts')
+      .set({ email_confirmed_at: iso(now) })
+      .where('user_id', '=', t.userId)
+      .where('email', '=', t.email)
+      .where('email_confirmed_at', 'is', null)
+      .execute();
+    return { userId: t.userId };
+  });
+}
+
+export async function resendConfirmation(p: { db: Db; userId: number; mail: MailContext; now?: Date }): Promise<void> {
+  const now = p.now ?? new Date();
+  const m = await getMember(p.db, p.userId);
+  if (!m) throw new ActionError(404, 'No such member.');
+  if (m.emailConfirmed) throw new ActionError(409, 'Your email address is confirmed already.', 'already_confirmed');
+  await p.db.transaction().execute(async (trx) => {
+    const token = await issueEmailToken(trx, {
+      userId: m.id,
+      purpose: 'confirm',
+      email: m.email,
+      ttlMs: CONFIRM_TOKEN_HOURS * 3600_000,
+      now,
+    });
+    const mail = confirmEmailMail(p.mail, { username: m.username, token, validHours: CONFIRM_TOKEN_HOURS });
+    await enqueueMail(trx, { to: m.email, ...mail }, iso(now));
+  });
+}
+
+/** Queues a reset mail when the address belongs to an active account; says nothing either way. */
+export async function requestPasswordReset(p: { db: Db; email: string; mail: MailContext; now?: Date }): Promise<void> {
+  const now = p.now ?? new Date();
+  const email = normaliseEmail(p.email);
+  if (emailProblem(email)) throw new ActionError(400, emailProblem(email) as string, 'invalid_email');
+  const found = await findCredentials(p.db, email);
+  if (!found || found.suspended) return;
+  await p.db.transaction().execute(async (trx) => {
+    const token = await issueEmailToken(trx, { userId: found.id, purpose: 'reset', email, ttlMs: RESET_TOKEN_MINUTES * 60_000, now });
+    const mail = resetPasswordMail(p.mail, { username: found.username, token, validMinutes: RESET_TOKEN_MINUTES });
+    await enqueueMail(trx, { to: email, ...mail }, iso(now));
+  });
+}
+
+/** Sets a new password through a reset link: the link is used up, and every session of the member ends. */
+export async function resetPassword(p: { db: Db; token: string; password: string; now?: Date }): Promise<{ userId: number }> {
+  const now = p.now ?? new Date();
+  check(passwordProblem(p.password), 'password');
+  const hash = await hashPassword(p.password);
+  return p.db.transaction().execute(async (trx) => {
+    const t = p.token.length <= 200 ? await consumeEmailToken(trx, p.token, 'reset', now) : undefined;
+    if (!t) throw new ActionError(400, `${LINK_DEAD} Ask for a new one.`, 'token_dead');
+    await trx
+      .updateTable('accounts')
+      .set({ password_hash: hash, password_changed_at: iso(now) })
+      .where('user_id', '=', t.userId)
+      .execute();
+    // The mailbox was proven: the address counts as confirmed.
+    await trx
+      .updateTable('accounts')
+      .set({ email_confirmed_at: iso(now) })
+      .where('user_id', '=', t.userId)
+      .where('email', '=', t.email)
+      .where('email_confirmed_at', 'is', null)
+      .execute();
+    await trx
+      .updateTable('email_tokens')
+      .set({ used_at: iso(now) })
+      .where('user_id', '=', t.userId)
+      .where('purpose', '=', 'reset')
+      .where('used_at', 'is', null)
+      .execute();
+    await trx.deleteFrom('sessions').where('user_id', '=', t.userId).execute();
+    return { userId: t.userId };
+  });
+}
+
+/** Changes the password of a signed-in member, who must know the current one; other sessions end. */
+export async function changePassword(p: {
+  db: Db;
+  userId: number;
+  current: string;
+  next: string;
+  keepSession?: string;
+  now?: Date;
+}): Promise<void> {
+  const now = p.now ?? new Date();
+  const stored = await passwordHashOf(p.db, p.userId);
+  if (!stored || !(await verifyPassword(p.current.slice(0, 1000), stored))) {
+    throw new ActionError(403, 'The current password is wrong.', 'bad_password');
+  }
+  check(passwordProblem(p.next), 'password');
+  const hash = await hashPassword(p.next);
+  await p.db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('accounts')
+      .set({ password_hash: hash, password_changed_at: iso(now) })
+      .where('user_id', '=', p.userId)
+      .execute();
+    let q = trx.deleteFrom('sessions').where('user_id', '=', p.userId);
+    if (p.keepSession) q = q.where('id', '!=', p.keepSession);
+    await q.execute();
+  });
+}
+
+export async function updateProfile(p: { db: Db; userId: number; fullname: string }): Promise<void> {
+  const fullname = p.fullname.trim();
+  check(fullnameProblem(fullname), 'fullname');
+  await p.db
+    .updateTable('users')
+    .set({ fullname: fullname || null })
+    .where('id', '=', p.userId)
+    .execute();
+}

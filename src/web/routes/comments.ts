@@ -1,0 +1,189 @@
+// Comments. Forms: `POST /papers/{id}/comments` (body, parent_id), `POST /comments/{id}/edit|delete|
+// vote|hide`, each coming back to the comment on its paper page. API: `GET /api/papers/{id}/comments`
+// (the thread, flattened in reading order) and `POST /api/papers/{id}/comments` with a bearer token.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { addComment, deleteComment, editComment, voteComment } from '../../actions/comments.ts';
+import { setCommentHidden } from '../../actions/moderation.ts';
+import { trendingParams } from '../../config.ts';
+import { type CommentView, getComment, paperComments } from '../../db/queries/comments.ts';
+import { getPaperRow } from '../../db/queries/papers.ts';
+import { buildThread, type ThreadNode } from '../../domain/comment-thread.ts';
+import { DELETED_TEXT, HIDDEN_TEXT } from '../../domain/comments.ts';
+import { requireBearer } from '../api-auth.ts';
+import { requireConfirmed, theMember } from '../auth.ts';
+import { jsonResponse, sendCached } from '../cached.ts';
+import type { AppContext } from '../context.ts';
+import { badRequest, notFound } from '../errors.ts';
+import { localId } from '../presenters/hf.ts';
+import { enforceRateLimit } from '../rate-limit.ts';
+import { formText, parseForm } from '../send-page.ts';
+import { paperPath } from '../views/components.ts';
+import { paperIdParam } from './api-papers.ts';
+
+/** Generous: the action gives the precise message about the comment length limit. */
+const BODY = formText(60_000);
+const CommentForm = z.object({
+  body: BODY.default(''),
+  parent_id: z
+    .string()
+    .regex(/^\d{1,12}$/)
+    .optional()
+    .or(z.literal('')),
+});
+const EditForm = z.object({ body: BODY.default('') });
+const VoteForm = z.object({ value: z.enum(['1', '-1', '0']) });
+const HideForm = z.object({ hidden: z.enum(['0', '1']), reason: formText(2000).default('') });
+const ApiComment = z.object({
+  body: z.string().max(60_000),
+  parentId: z
+    .union([
+      z.number().int().positive(),
+      z
+        .string()
+        .regex(/^\d{1,12}$/)
+        .transform(Number),
+    ])
+    .optional(),
+});
+
+function commentIdParam(raw: string): number {
+  if (!/^\d{1,12}$/.test(raw)) throw notFound('There is no such comment.');
+  return Number(raw);
+}
+
+/** The API's comment shape. */
+function presentComment(n: ThreadNode<CommentView>) {
+  const c = n.comment;
+  const gone = n.state === 'deleted' || n.state === 'hidden';
+  return {
+    id: c.id,
+    parentId: c.parent_id,
+    depth: c.depth,
+    ...(gone
+      ? { removed: true, text: n.state === 'deleted' ? DELETED_TEXT : HIDDEN_TEXT }
+      : {
+          author: { _id: localId('user', c.user_id), user: c.username, name: c.username, fullname: c.fullname ?? c.username },
+          raw: c.body,
+          html: c.body_html,
+        }),
+    createdAt: new Date(c.created_at).toISOString(),
+    ...(c.edited_at && !gone ? { editedAt: new Date(c.edited_at).toISOString() } : {}),
+    upvotes: c.upvotes,
+    downvotes: c.downvotes,
+    score: c.score,
+  };
+}
+
+function flatten(nodes: ThreadNode<CommentView>[]): ThreadNode<CommentView>[] {
+  return nodes.flatMap((n) => [n, ...flatten(n.replies)]);
+}
+
+export function registerComments(app: FastifyInstance, ctx: AppContext): void {
+  const db = ctx.store.db;
+  const trending = trendingParams(ctx.config);
+  const member = { config: { requireMember: true } };
+  const back = (reply: FastifyReply, paperId: string, commentId?: number) =>
+    reply.redirect(`${paperPath(paperId)}${commentId !== undefined ? `#comment-${commentId}` : '#discussion'}`, 303);
+
+  const post = async (raw: string, req: FastifyRequest, reply: FastifyReply) => {
+    const paperId = paperIdParam(raw);
+    const m = theMember(req);
+    requireConfirmed(ctx, m);
+    const f = parseForm(CommentForm, req.body);
+    await enforceRateLimit(ctx, 'comments', String(m.id));
+    const { id } = await addComment({
+      db,
+      userId: m.id,
+      paperId,
+      body: f.body,
+      trending,
+      ...(f.parent_id ? { parentId: Number(f.parent_id) } : {}),
+    });
+    return back(reply, paperId, id);
+  };
+  app.post('/papers/:id/comments', member, async (req, reply) => post((req.params as { id: string }).id, req, reply));
+  app.post('/papers/:archive/:number/comments', member, async (req, reply) => {
+    const { archive, number } = req.params as { archive: string; number: string };
+    return post(`${archive}/${number}`, req, reply);
+  });
+
+  app.post('/comments/:id/edit', member, async (req, reply) => {
+    const id = commentIdParam((req.params as { id: string }).id);
+    const m = theMember(req);
+    const f = parseForm(EditForm, req.body);
+    await enforceRateLimit(ctx, 'commentEdits', String(m.id));
+    const { paperId } = await editComment({ db, userId: m.id, commentId: id, body: f.body });
+    return back(reply, paperId, id);
+  });
+
+  app.post('/comments/:id/delete', member, async (req, reply) => {
+    const id = commentIdParam((req.params as { id: string }).id);
+    const m = theMember(req);
+    const { paperId } = await deleteComment({ db, userId: m.id, commentId: id, trending });
+    return back(reply, paperId);
+  });
+
+  app.post('/comments/:id/vote', member, async (req, reply) => {
+    const id = commentIdParam((req.params as { id: string }).id);
+    const m = theMember(req);
+    requireConfirmed(ctx, m);
+    const f = parseForm(VoteForm, req.body);
+    await enforceRateLimit(ctx, 'votes', String(m.id));
+    const { paperId } = await voteComment({ db, userId: m.id, commentId: id, value: Number(f.value) as 1 | -1 | 0 });
+    return back(reply, paperId, id);
+  });
+
+  app.post('/comments/:id/hide', member, async (req, reply) => {
+    const id = commentIdParam((req.params as { id: string }).id);
+    const f = parseForm(HideForm, req.body);
+    const { paperId } = await setCommentHidden({
+      db,
+      actor: theMember(req),
+      commentId: id,
+      hidden: f.hidden === '1',
+      reason: f.reason,
+      trending,
+    });
+    return back(reply, paperId, id);
+  });
+
+  // ---- API ----
+  const list = async (raw: string, req: FastifyRequest, reply: FastifyReply) => {
+    const paperId = paperIdParam(raw);
+    return sendCached(ctx, req, reply, async () => {
+      const paper = await getPaperRow(db, paperId);
+      if (!paper || paper.hidden) throw notFound(`No paper ${paperId} on this server.`);
+      const nodes = buildThread(await paperComments(db, paperId), { seeHidden: false });
+      return jsonResponse(flatten(nodes).map(presentComment));
+    });
+  };
+  const create = async (raw: string, req: FastifyRequest, reply: FastifyReply) => {
+    const m = await requireBearer(ctx, req);
+    const paperId = paperIdParam(raw);
+    requireConfirmed(ctx, m);
+    const parsed = ApiComment.safeParse(req.body);
+    if (!parsed.success) throw badRequest('Send JSON {"body": "Markdown text", "parentId": 123 (optional)}.');
+    await enforceRateLimit(ctx, 'comments', String(m.id));
+    const { id } = await addComment({
+      db,
+      userId: m.id,
+      paperId,
+      body: parsed.data.body,
+      trending,
+      ...(parsed.data.parentId !== undefined ? { parentId: parsed.data.parentId } : {}),
+    });
+    const c = (await getComment(db, id)) as CommentView;
+    return reply.status(201).send(presentComment({ comment: c, state: 'shown', replies: [] }));
+  };
+  app.get('/api/papers/:id/comments', async (req, reply) => list((req.params as { id: string }).id, req, reply));
+  app.get('/api/papers/:archive/:number/comments', async (req, reply) => {
+    const { archive, number } = req.params as { archive: string; number: string };
+    return list(`${archive}/${number}`, req, reply);
+  });
+  app.post('/api/papers/:id/comments', async (req, reply) => create((req.params as { id: string }).id, req, reply));
+  app.post('/api/papers/:archive/:number/comments', async (req, reply) => {
+    const { archive, number } = req.params as { archive: string; number: string };
+    return create(`${archive}/${number}`, req, reply);
+  });
+}

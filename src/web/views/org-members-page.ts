@@ -1,0 +1,70 @@
+// /orgs/{name}/members: who belongs to an organisation; its admins (and site admins) add and remove.
+import type { OrgMemberView } from '../../actions/organisations.ts';
+import type { Member } from '../../db/queries/members.ts';
+import type { OrgRow } from '../../db/queries/papers.ts';
+import { type Html, html } from '../html.ts';
+import { avatar, orgPath, submitterPath } from './components.ts';
+import { csrfField, field, notice } from './forms.ts';
+import { renderPage } from './layout.ts';
+
+export interface OrgMembersData {
+  org: OrgRow;
+  members: OrgMemberView[];
+  viewer?: Member;
+  canManage: boolean;
+  csrf: string;
+  error?: string;
+}
+
+/** The member list shown on the organisation's public page. */
+export function orgMemberChips(org: OrgRow, members: OrgMemberView[]): Html {
+  return html`<section class="org-members" aria-labelledby="org-members-h">
+  <h2 id="org-members-h" class="org-members__title">Members</h2>
+  ${
+    members.length
+      ? html`<ul class="org-members__list">${members.map(
+          (m) =>
+            html`<li><a class="person" href="${submitterPath(m.username)}">${avatar(m.avatar_url)}<span>${m.fullname?.trim() || m.username}</span></a>${m.role === 'admin' ? html` <span class="badge">admin</span>` : ''}</li>`,
+        )}</ul>`
+      : html`<p class="muted">No members on this site yet.</p>`
+  }
+  <p><a href="${orgPath(org.name)}/members">Manage members</a></p>
+</section>`;
+}
+
+export function renderOrgMembersPage(d: OrgMembersData): string {
+  const name = d.org.fullname?.trim() || d.org.name;
+  const body = html`<div class="settings">
+  <header class="list-head"><div class="list-head__text"><p class="eyebrow">Organization</p><h1><a href="${orgPath(d.org.name)}">${name}</a>: members</h1></div></header>
+  ${notice(d.error)}
+  <section class="settings-section" aria-label="Members">
+  ${
+    d.members.length
+      ? html`<ul class="admin-list">${d.members.map(
+          (m) => html`<li class="admin-list__item admin-list__item--row">
+      <a class="person" href="${submitterPath(m.username)}">${avatar(m.avatar_url)}<span>${m.fullname?.trim() || m.username}</span></a> <span class="muted">@${m.username} · ${m.role}</span>
+      ${
+        d.canManage || d.viewer?.id === m.user_id
+          ? html`<form class="form form--inline" method="post" action="${orgPath(d.org.name)}/members/${m.user_id}/remove">${csrfField(d.csrf)}<button class="button button--small button--danger" type="submit">${d.viewer?.id === m.user_id ? 'Leave' : 'Remove'}</button></form>`
+          : ''
+      }
+    </li>`,
+        )}</ul>`
+      : html`<p class="muted">No members yet.</p>`
+  }
+  </section>
+  ${
+    d.canManage
+      ? html`<section class="settings-section" aria-labelledby="add-h"><h2 id="add-h">Add a member</h2>
+  <form class="form form--inline" method="post" action="${orgPath(d.org.name)}/members">${csrfField(d.csrf)}
+    ${field({ label: 'Username', name: 'username', required: true, maxlength: 40, id: 'add-username' })}
+    <div class="field"><label class="field__label" for="add-role">Role</label><select class="field__input" id="add-role" name="role"><option value="member">member</option><option value="admin">admin</option></select></div>
+    <button class="button button--primary" type="submit">Add</button>
+  </form></section>`
+      : d.viewer
+        ? html`<p class="muted">The organization’s admins add members.</p>`
+        : html`<p class="muted"><a href="/signin">Sign in</a> to manage members.</p>`
+  }
+</div>`;
+  return renderPage({ title: `${name}: members`, description: `Members of ${name}.`, body, noindex: true });
+}

@@ -1,0 +1,101 @@
+// /settings: profile, email confirmation, password, API tokens. Other features add their own sections
+// through `settingsSections` (the digest subscription will, see the marked place below).
+import type { ApiTokenInfo, Member } from '../../db/queries/members.ts';
+import { MAX_FULLNAME_CHARS, MIN_PASSWORD_CHARS } from '../../domain/accounts.ts';
+import { type Html, html } from '../html.ts';
+import { mediumDay } from './format.ts';
+import { csrfField, field, notice } from './forms.ts';
+import { renderPage } from './layout.ts';
+
+export interface SettingsData {
+  member: Member;
+  csrf: string;
+  tokens: ApiTokenInfo[];
+  /** A token just made: shown this once. */
+  newToken?: { name: string; token: string };
+  notice?: { text: string; kind: 'ok' | 'error' | 'info' };
+  /** Sections other features add (rendered in order, after the built-in ones). */
+  extra?: Html[];
+}
+
+function profile(d: SettingsData): Html {
+  const m = d.member;
+  return html`<section class="settings-section" id="profile" aria-labelledby="profile-h">
+  <h2 id="profile-h">Profile</h2>
+  <dl class="facts facts--inline"><div><dt>Username</dt><dd>@${m.username}</dd></div><div><dt>Role</dt><dd>${m.role}</dd></div></dl>
+  <form class="form" method="post" action="/settings/profile">
+    ${csrfField(d.csrf)}
+    ${field({ label: 'Name', name: 'fullname', value: m.fullname ?? '', autocomplete: 'name', maxlength: MAX_FULLNAME_CHARS, hint: 'Shown instead of your username where there is room.' })}
+    <button class="button" type="submit">Save name</button>
+  </form>
+</section>`;
+}
+
+function email(d: SettingsData): Html {
+  const m = d.member;
+  return html`<section class="settings-section" id="email" aria-labelledby="email-h">
+  <h2 id="email-h">Email address</h2>
+  <p><strong>${m.email}</strong> ${m.emailConfirmed ? html`<span class="badge badge--ok">confirmed</span>` : html`<span class="badge badge--warn">not confirmed yet</span>`}</p>
+  ${
+    m.emailConfirmed
+      ? ''
+      : html`<p>Follow the link we mailed you to confirm it; until then you cannot upvote, comment or submit.</p>
+  <form class="form form--inline" method="post" action="/settings/resend-confirmation">${csrfField(d.csrf)}<button class="button" type="submit">Mail me a new link</button></form>`
+  }
+</section>`;
+}
+
+function password(d: SettingsData): Html {
+  return html`<section class="settings-section" id="password" aria-labelledby="password-h">
+  <h2 id="password-h">Password</h2>
+  <form class="form" method="post" action="/settings/password" novalidate>
+    ${csrfField(d.csrf)}
+    ${field({ label: 'Current password', name: 'current', type: 'password', autocomplete: 'current-password', required: true, id: 'f-current' })}
+    ${field({ label: 'New password', name: 'next', type: 'password', autocomplete: 'new-password', required: true, minlength: MIN_PASSWORD_CHARS, hint: `At least ${MIN_PASSWORD_CHARS} characters. Your other sessions will be signed out.`, id: 'f-next' })}
+    <button class="button" type="submit">Change password</button>
+  </form>
+</section>`;
+}
+
+function tokens(d: SettingsData): Html {
+  return html`<section class="settings-section" id="tokens" aria-labelledby="tokens-h">
+  <h2 id="tokens-h">API tokens</h2>
+  <p>Scripts use a token to upvote, comment and submit through the API: <code>Authorization: Bearer folio_…</code>. The API is described in Folio’s <code>docs/api.md</code>.</p>
+  ${
+    d.newToken
+      ? html`<div class="notice notice--ok token-once" role="status"><p>Your new token “${d.newToken.name}”. Copy it now: it is not shown again.</p><p><code class="token-once__value" data-select-all>${d.newToken.token}</code></p></div>`
+      : ''
+  }
+  ${
+    d.tokens.length
+      ? html`<table class="table"><thead><tr><th scope="col">Name</th><th scope="col">Token</th><th scope="col">Created</th><th scope="col">Last used</th><th scope="col"><span class="visually-hidden">Revoke</span></th></tr></thead><tbody>
+    ${d.tokens.map(
+      (
+        t,
+      ) => html`<tr><td>${t.name}</td><td><code>${t.prefix}…</code></td><td>${mediumDay(t.created_at)}</td><td>${t.last_used_at ? mediumDay(t.last_used_at) : 'never'}</td>
+      <td><form method="post" action="/settings/tokens/${t.id}/revoke">${csrfField(d.csrf)}<button class="button button--small button--danger" type="submit" aria-label="Revoke token ${t.name}">Revoke</button></form></td></tr>`,
+    )}
+  </tbody></table>`
+      : html`<p class="muted">No tokens yet.</p>`
+  }
+  <form class="form form--inline" method="post" action="/settings/tokens">
+    ${csrfField(d.csrf)}
+    ${field({ label: 'Name of a new token', name: 'name', maxlength: 60, required: true, placeholder: 'e.g. my-paper-bot' })}
+    <button class="button button--primary" type="submit">Create token</button>
+  </form>
+</section>`;
+}
+
+export function renderSettingsPage(d: SettingsData): string {
+  const body = html`<div class="settings">
+  <header class="list-head"><div class="list-head__text"><p class="eyebrow">Your account</p><h1>Settings</h1></div></header>
+  ${d.notice ? notice(d.notice.text, d.notice.kind) : ''}
+  ${profile(d)}
+  ${email(d)}
+  ${password(d)}
+  ${tokens(d)}
+  ${/* DIGEST: the digest subscription toggle goes here (a section added through `extra`). */ ''}
+  ${d.extra ?? []}
+</div>`;
+  return renderPage({ title: 'Settings', description: 'Your account settings.', body, noindex: true });
+}
