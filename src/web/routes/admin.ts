@@ -1,10 +1,12 @@
 // /admin and its actions: authorship claims, roles, suspensions, new organisations. Moderators and
 // admins only; each action checks the actor's role against the target again (actions/moderation.ts).
+
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { decideClaim, pendingClaims } from '../../actions/authorship.ts';
 import { setRole, setSuspended } from '../../actions/moderation.ts';
 import { createOrganization } from '../../actions/organisations.ts';
+import { harvestStatus, jobStatus, outboxStatus, weeklyGrowth } from '../../db/queries/admin-stats.ts';
 import { listMembers, type Member } from '../../db/queries/members.ts';
 import { canModerate, isAdmin } from '../../domain/roles.ts';
 import { memberOrRedirect, theMember } from '../auth.ts';
@@ -61,6 +63,16 @@ export function registerAdmin(app: FastifyInstance, ctx: AppContext): void {
       members: await listMembers(db, { q: search, limit: MEMBERS_SHOWN, offset: 0 }),
       q: search,
       log,
+      ...(isAdmin(actor.role)
+        ? {
+            dashboard: {
+              growth: await weeklyGrowth(db),
+              jobs: await jobStatus(db),
+              harvests: await harvestStatus(db),
+              outbox: await outboxStatus(db),
+            },
+          }
+        : {}),
       ...(key ? { notice: NOTICES[key] } : {}),
       ...extra,
     };

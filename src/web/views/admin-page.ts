@@ -4,6 +4,7 @@ import type { PendingClaim } from '../../actions/authorship.ts';
 import type { Member, MemberListRow } from '../../db/queries/members.ts';
 import { canSetRole, canSuspend, isAdmin, ROLES } from '../../domain/roles.ts';
 import { type Html, html } from '../html.ts';
+import { type DashboardData, renderDashboard } from './admin-dashboard.ts';
 import { paperPath, submitterPath } from './components.ts';
 import { mediumDay } from './format.ts';
 import { csrfField, field, notice } from './forms.ts';
@@ -28,6 +29,8 @@ export interface AdminData {
   q: string;
   log: LogRow[];
   notice?: { text: string; kind: 'ok' | 'error' };
+  /** The overview (admins only). */
+  dashboard?: DashboardData;
 }
 
 function reasonInput(id: string): Html {
@@ -127,6 +130,7 @@ export function renderAdminPage(d: AdminData): string {
   const body = html`<div class="settings settings--wide">
   <header class="list-head"><div class="list-head__text"><p class="eyebrow">${isAdmin(d.actor.role) ? 'Admin' : 'Moderation'}</p><h1>Administration</h1></div></header>
   ${d.notice ? notice(d.notice.text, d.notice.kind) : ''}
+  ${d.dashboard ? renderDashboard(d.dashboard) : ''}
   ${claims(d)}
   ${members(d)}
   ${orgs(d)}
