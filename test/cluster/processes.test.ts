@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../../src/db/connection.ts';
 import { enqueue } from '../../src/jobs/queue.ts';
 import { type ArxivStandin, startArxivStandin } from '../support/arxiv-standin/server.ts';
+import { addPaper, apiToken, makeMember } from '../support/members.ts';
 import { createTestDatabase } from '../support/store.ts';
 
 const LEASE_SECONDS = 5;
@@ -169,6 +170,50 @@ describe('workers sharing one queue', () => {
 });
 
 describe('web processes', () => {
+  it('count 200 concurrent upvotes spread over two web processes exactly', async () => {
+    const ports = [3421, 3422];
+    for (const port of ports)
+      start(['serve', '--role', 'web', '--port', String(port), '--host', '127.0.0.1'], { FOLIO_RATE_LIMIT_SCALE: '0' });
+    await addPaper(store, { id: '2606.70001', day: '2026-06-02', upvotes: 5 });
+    const tokens: string[] = [];
+    for (let i = 0; i < 200; i++) tokens.push(await apiToken(store, (await makeMember(store)).id));
+    for (const port of ports) {
+      await until(`web on ${port}`, async () => {
+        try {
+          return (await fetch(`http://127.0.0.1:${port}/readyz`)).ok;
+        } catch {
+          return false;
+        }
+      });
+    }
+    const results = await Promise.all(
+      tokens.map((token, i) =>
+        fetch(`http://127.0.0.1:${ports[i % 2]}/api/papers/2606.70001/upvote`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}` },
+        }).then((r) => r.status),
+      ),
+    );
+    expect(results.filter((s) => s >= 200 && s < 300).length).toBe(200);
+    const row = await store.db
+      .selectFrom('papers')
+      .select(['imported_upvotes', 'local_upvotes'])
+      .where('id', '=', '2606.70001')
+      .executeTakeFirstOrThrow();
+    expect(row.local_upvotes).toBe(200);
+    const votes = await store.db
+      .selectFrom('votes')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('paper_id', '=', '2606.70001')
+      .executeTakeFirstOrThrow();
+    expect(Number(votes.n)).toBe(200);
+    // Both processes show the same count at once.
+    for (const port of ports) {
+      const p = (await (await fetch(`http://127.0.0.1:${port}/api/papers/2606.70001`)).json()) as { upvotes: number };
+      expect(p.upvotes).toBe(205);
+    }
+  }, 180_000);
+
   it('serve the same data from the shared database', async () => {
     const ports = [3411, 3412];
     for (const port of ports) start(['serve', '--role', 'web', '--port', String(port), '--host', '127.0.0.1']);
