@@ -8,7 +8,7 @@ export default defineConfig({
     // Native modules (better-sqlite3) are happiest in forked processes.
     pool: 'forks',
     // Vitest would use one worker on a 2-core machine; many test files mostly wait on child processes,
-    // servers and databases, so three at once finish the suite far sooner. Each file has its own store.
-    poolOptions: { forks: { maxForks: 3, minForks: 1 } },
+    // servers and databases, so two at once finish the suite sooner. Each file has its own store.
+    poolOptions: { forks: { maxForks: 2, minForks: 1 } },
   },
 });

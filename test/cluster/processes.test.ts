@@ -153,7 +153,7 @@ describe('workers sharing one queue', () => {
           .execute();
         return n.length >= 4;
       },
-      90_000,
+      150_000,
     );
     for (const p of w) p.kill('SIGKILL');
     const jobs = await store.db
@@ -166,7 +166,7 @@ describe('workers sharing one queue', () => {
     // One job per due time: due times are 2 s apart.
     const dues = jobs.map((j) => Date.parse(j.due_at)).sort((x, y) => x - y);
     for (let i = 1; i < dues.length; i++) expect((dues[i] as number) - (dues[i - 1] as number)).toBeGreaterThanOrEqual(2000);
-  }, 150_000);
+  }, 200_000);
 });
 
 describe('web processes', () => {
