@@ -3,6 +3,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { TrendingParams } from './domain/trending.ts';
+import { parseMailbox } from './email/address.ts';
 
 interface Setting<T extends z.ZodTypeAny> {
   env: string;
@@ -149,6 +150,105 @@ export const SETTINGS = {
     z.coerce.number().min(0).max(1_000_000).default(1),
     'Multiplies every rate limit (sign-in, sign-up, votes, comments, submissions); 0 turns them off. See README.',
   ),
+  // ---- mail and the digest (README "Digest and mail") ----
+  smtpUrl: setting(
+    'FOLIO_SMTP_URL',
+    z
+      .string()
+      .regex(/^smtps?:\/\/[^\s]+$/i, 'expected smtp://user:pass@host:587 or smtps://user:pass@host:465')
+      .optional(),
+    'SMTP server for every mail: smtp://user:pass@host:587 (STARTTLS when offered) or smtps://user:pass@host:465. Unset: mails stay in the outbox (/admin/outbox, and FOLIO_DATA_DIR/outbox/*.eml).',
+  ),
+  mailFrom: setting(
+    'FOLIO_MAIL_FROM',
+    z.string().max(300).optional(),
+    'Sender of every mail, `Name <address>` or `address` (default: FOLIO_SITE_NAME <no-reply@the host of FOLIO_BASE_URL>).',
+  ),
+  smtpConnections: setting(
+    'FOLIO_SMTP_CONNECTIONS',
+    z.coerce.number().int().min(1).max(50).default(3),
+    'SMTP connections a sender keeps open, and so mails in flight at once.',
+  ),
+  mailMaxAttempts: setting(
+    'FOLIO_MAIL_MAX_ATTEMPTS',
+    z.coerce.number().int().min(1).max(100).default(10),
+    'Tries of a mail that fails for a temporary reason (4xx, connection refused) before it is given up; the waits double from 1 minute up to 2 hours.',
+  ),
+  mailBounceLimit: setting(
+    'FOLIO_MAIL_BOUNCE_LIMIT',
+    z.coerce.number().int().min(1).max(100).default(3),
+    'Permanent refusals (5xx) of an address in a row after which Folio stops mailing it (an admin can allow it again in /admin/outbox).',
+  ),
+  mailLeaseSeconds: setting(
+    'FOLIO_MAIL_LEASE_SECONDS',
+    z.coerce.number().int().min(1).max(3600).default(120),
+    'How long a sender holds the mails it claimed; the mails of a sender that died are sent by another after this.',
+  ),
+  digestTime: setting(
+    'FOLIO_DIGEST_TIME',
+    z
+      .string()
+      .regex(/^(?:(?:[01]\d|2[0-3]):[0-5]\d|off)$/, 'expected HH:MM (24-hour) or off')
+      .default('07:00'),
+    'Local time (in FOLIO_TIMEZONE) the digests go out: the daily one Monday to Friday for the previous list day, the weekly one on Mondays for the previous ISO week; `off` sends none.',
+  ),
+  digestPapers: setting('FOLIO_DIGEST_PAPERS', z.coerce.number().int().min(1).max(50).default(10), 'Papers in a digest (at most).'),
+  digestRank: setting(
+    'FOLIO_DIGEST_RANK',
+    z.enum(['trending', 'upvotes']).default('trending'),
+    "How a digest ranks the period's papers: by trending score (docs/trending.md) or by upvotes.",
+  ),
+  // ---- search (README "Search") ----
+  embeddings: setting(
+    'FOLIO_EMBEDDINGS',
+    z.enum(['builtin', 'openai', 'onnx']).default('builtin'),
+    'Where meaning-search vectors come from: builtin (learnt from the corpus, no download), openai (an OpenAI-compatible /v1/embeddings endpoint) or onnx (a local model through the optional @huggingface/transformers).',
+  ),
+  embeddingsUrl: setting(
+    'FOLIO_EMBEDDINGS_URL',
+    z.string().url().optional(),
+    'openai: base URL of the endpoint, e.g. http://localhost:11434/v1 (Ollama), http://localhost:8080/v1 (TEI), https://api.openai.com/v1.',
+  ),
+  embeddingsModel: setting(
+    'FOLIO_EMBEDDINGS_MODEL',
+    z.string().min(1).max(200).optional(),
+    'openai: the model name sent to the endpoint; onnx: the model id (default Xenova/all-MiniLM-L6-v2).',
+  ),
+  embeddingsApiKey: setting(
+    'FOLIO_EMBEDDINGS_API_KEY',
+    z.string().min(1).optional(),
+    'openai: sent as `Authorization: Bearer ...` when set.',
+  ),
+  embeddingsDimensions: setting(
+    'FOLIO_EMBEDDINGS_DIMENSIONS',
+    z.coerce.number().int().min(1).max(8192).optional(),
+    'openai: asks for vectors of this size (the `dimensions` parameter; only some models accept it).',
+  ),
+  embeddingsBatch: setting(
+    'FOLIO_EMBEDDINGS_BATCH',
+    z.coerce.number().int().min(1).max(2048).default(64),
+    'Texts per embeddings request (openai) or per inference batch (onnx).',
+  ),
+  embeddingsTimeout: setting(
+    'FOLIO_EMBEDDINGS_TIMEOUT_SECONDS',
+    z.coerce.number().min(1).max(3600).default(60),
+    'openai: how long one request may take before it is retried.',
+  ),
+  embeddingsQueryPrefix: setting(
+    'FOLIO_EMBEDDINGS_QUERY_PREFIX',
+    z.string().max(200).default(''),
+    'Put before every search query sent to the provider (e.g. `query: ` for E5 models).',
+  ),
+  embeddingsDocumentPrefix: setting(
+    'FOLIO_EMBEDDINGS_DOCUMENT_PREFIX',
+    z.string().max(200).default(''),
+    'Put before every paper text sent to the provider (e.g. `passage: ` for E5 models).',
+  ),
+  searchIndexCron: setting(
+    'FOLIO_SEARCH_INDEX_CRON',
+    z.string().default('30 4 * * *'),
+    'When the vector index is rebuilt from scratch (cron in FOLIO_TIMEZONE); imports and harvests also rebuild it once the corpus grew by a quarter, and add new papers at once.',
+  ),
 } as const;
 
 type Settings = typeof SETTINGS;
@@ -165,6 +265,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     const parsed = s.schema.safeParse(raw);
     if (parsed.success) out[key] = parsed.data;
     else problems.push(`${s.env}=${JSON.stringify(raw)}: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+  }
+  if (out.embeddings === 'openai' && (!out.embeddingsUrl || !out.embeddingsModel)) {
+    problems.push('FOLIO_EMBEDDINGS=openai: set FOLIO_EMBEDDINGS_URL and FOLIO_EMBEDDINGS_MODEL too');
+  }
+  if (typeof out.mailFrom === 'string') {
+    try {
+      parseMailbox(out.mailFrom);
+    } catch (e) {
+      problems.push(`FOLIO_MAIL_FROM=${JSON.stringify(out.mailFrom)}: ${(e as Error).message}`);
+    }
   }
   if (problems.length) throw new ConfigError(`invalid settings:\n  ${problems.join('\n  ')}`);
   const cfg = out as Config;

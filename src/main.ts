@@ -8,8 +8,10 @@ import { harvestArxiv, summaryLine as harvestSummary, unfinishedHarvest } from '
 import { importFiles, summaryLine } from './actions/import-files.ts';
 import { migrateStore, mismatches } from './actions/migrate-store.ts';
 import { configurationMarkdown } from './cli/config-doc.ts';
+import { registerDigestCommands } from './cli/digest.ts';
 import { parseIngestOptions } from './cli/ingest-options.ts';
 import { copyProgress, harvestProgress, importProgress } from './cli/progress.ts';
+import { registerSearchCommands } from './cli/search.ts';
 import { registerUsersCommand } from './cli/users.ts';
 import { ConfigError, loadConfig, trendingParams } from './config.ts';
 import { isPostgresUrl, openStore, sqliteFile } from './db/connection.ts';
@@ -17,6 +19,7 @@ import { recomputeTrending } from './db/queries/trending.ts';
 import { FORMATS, type Format } from './ingest/read-files.ts';
 import { describeJobs } from './jobs/describe.ts';
 import { buildWorker } from './jobs/setup.ts';
+import { enqueueOnce, UPDATE_JOB } from './search/jobs.ts';
 import { startServer } from './web/start.ts';
 
 /** Exit status for bad usage or settings, as sysexits' EX_USAGE. */
@@ -55,6 +58,8 @@ function program(): Command {
       try {
         const report = await importFiles(store.db, paths, { format: opts.format, progress: importProgress() });
         await recomputeTrending(store.db, trendingParams(config), new Date().toISOString());
+        // The worker adds the new papers to meaning search (or rebuilds it when the corpus grew a lot).
+        if (report.counts.newPapers) await enqueueOnce(store.db, UPDATE_JOB);
         for (const s of report.skipped.slice(0, 20)) process.stderr.write(`skipped ${s.where}: ${s.reason}\n`);
         if (report.skipped.length > 20) process.stderr.write(`skipped ${report.skipped.length - 20} more records\n`);
         process.stdout.write(`${summaryLine(report)}\n`);
@@ -187,6 +192,8 @@ function program(): Command {
     });
 
   registerUsersCommand(cli);
+  registerDigestCommands(cli);
+  registerSearchCommands(cli);
 
   return cli;
 }

@@ -138,3 +138,59 @@
     button.removeAttribute('aria-busy');
   });
 })();
+
+// Search while typing, on /search: after a short pause the form's fields go to /search/results and the
+// results part of the page is replaced; the address follows, so that reload, back and sharing work.
+// Without JS (or when a request fails) the form is an ordinary GET form.
+(() => {
+  const form = document.querySelector('form[data-search-form]');
+  const results = document.querySelector('[data-search-results]');
+  if (!form || !results) return;
+  const DELAY_MS = 250;
+  let timer;
+  let controller;
+  let last = new URLSearchParams(window.location.search).toString();
+
+  function params() {
+    const p = new URLSearchParams();
+    for (const [name, value] of new FormData(form)) {
+      if (typeof value !== 'string' || value === '' || (name === 'mode' && value === 'hybrid')) continue;
+      p.append(name, value);
+    }
+    return p.toString();
+  }
+
+  async function run() {
+    const qs = params();
+    if (qs === last) return;
+    last = qs;
+    controller?.abort();
+    controller = new AbortController();
+    results.setAttribute('aria-busy', 'true');
+    try {
+      const res = await fetch(`/search/results${qs ? `?${qs}` : ''}`, {
+        signal: controller.signal,
+        headers: { accept: 'text/html' },
+        credentials: 'same-origin',
+      });
+      if (!res.ok) throw new Error(String(res.status));
+      results.innerHTML = await res.text();
+      window.history.replaceState(null, '', `/search${qs ? `?${qs}` : ''}`);
+      const q = form.querySelector('input[name="q"]')?.value.trim() ?? '';
+      const site = document.title.split(' · ').pop();
+      document.title = q ? `Search: ${q} · ${site}` : `Search · ${site}`;
+    } catch (e) {
+      if (e?.name === 'AbortError') return;
+      last = null; // try again on the next change; the form still submits normally
+    } finally {
+      results.removeAttribute('aria-busy');
+    }
+  }
+
+  const schedule = () => {
+    clearTimeout(timer);
+    timer = setTimeout(run, DELAY_MS);
+  };
+  form.addEventListener('input', schedule);
+  form.addEventListener('change', schedule);
+})();

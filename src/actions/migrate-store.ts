@@ -12,8 +12,12 @@ import type { Database } from '../db/schema.ts';
 export const COPY_BATCH_ROWS = 2000;
 /** PostgreSQL takes at most 65,535 parameters in one statement; wide tables get smaller batches. */
 const MAX_PARAMS = 60_000;
-/** Tables that belong to one store only (SQLite's keyword index, the migrators' own bookkeeping). */
-const SKIP = /^(sqlite_|kysely_|papers_fts|folio_copy_progress$)/;
+/**
+ * Tables that belong to one store only (SQLite's keyword index, the migrators' own bookkeeping, and the
+ * vector index, whose vectors live in files beside SQLite: PostgreSQL builds its own in pgvector, which
+ * the worker starts by itself, or `folio search-index rebuild`).
+ */
+const SKIP = /^(sqlite_|kysely_|papers_fts|folio_copy_progress$|search_indexes$|search_docs$)/;
 
 export interface TableReport {
   table: string;

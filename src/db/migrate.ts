@@ -7,6 +7,8 @@ import * as m0002 from './migrations/0002_jobs.ts';
 import * as m0003 from './migrations/0003_search_trending.ts';
 import * as m0004 from './migrations/0004_members.ts';
 import * as m0005 from './migrations/0005_harvests.ts';
+import * as m0006 from './migrations/0006_digests.ts';
+import * as m0007 from './migrations/0007_search.ts';
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
@@ -19,6 +21,8 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '0003_search_trending': m0003,
   '0004_members': m0004,
   '0005_harvests': m0005,
+  '0006_digests': m0006,
+  '0007_search': m0007,
 };
 
 class ListProvider implements MigrationProvider {

@@ -269,6 +269,94 @@ export interface OutboxTable {
   sent_at: string | null;
   attempts: number;
   last_error: string | null;
+  /** What the mail is (digest, account, subscription, test): metrics and /admin/outbox tell them apart. */
+  kind: string;
+  status: OutboxStatus;
+  /** The recipient's display name, if any (checked and encoded by the sender, never pasted into a header). */
+  to_name: string | null;
+  /** Fixed when queued, so that a retry repeats it and receivers can drop a duplicate. */
+  message_id: string | null;
+  next_attempt_at: string | null;
+  locked_by: string | null;
+  locked_until: string | null;
+  /** smtp, or outbox (no SMTP configured: kept for /admin/outbox and written to FOLIO_DATA_DIR/outbox). */
+  delivered_via: string | null;
+}
+
+export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'bounced' | 'suppressed' | 'cancelled';
+
+/** Addresses the SMTP server refused for good (see email/sender.ts). */
+export interface MailAddressesTable {
+  email: string;
+  /** Permanent refusals in a row (a delivery resets it). */
+  hard_bounces: number;
+  last_bounce_at: string | null;
+  last_error: string | null;
+  /** Set once hard_bounces reaches FOLIO_MAIL_BOUNCE_LIMIT: nothing is mailed there any more. */
+  suppressed_at: string | null;
+}
+
+export type DigestFrequency = 'daily' | 'weekly';
+export type SubscriptionStatus = 'pending' | 'active' | 'unsubscribed';
+
+export interface DigestSubscriptionsTable {
+  id: Generated<number>;
+  email: string;
+  user_id: number | null;
+  frequency: DigestFrequency;
+  queries: string; // JSON array of search queries
+  categories: string; // JSON array of arXiv categories
+  status: SubscriptionStatus;
+  requested_frequency: DigestFrequency | null;
+  requested_queries: string | null;
+  requested_categories: string | null;
+  requested_at: string | null;
+  created_at: string;
+  confirmed_at: string | null;
+  unsubscribed_at: string | null;
+  updated_at: string;
+}
+
+export interface DigestDeliveriesTable {
+  subscription_id: number;
+  /** `daily:2026-06-02` or `weekly:2026-W23`. */
+  period: string;
+  outbox_id: number | null;
+  papers: number;
+  created_at: string;
+}
+
+export type SearchIndexState = 'building' | 'ready' | 'retired' | 'failed';
+
+/** One build of the vector index (search/index-store.ts); the current one is the latest `ready` row. */
+export interface SearchIndexesTable {
+  id: Generated<number>;
+  /** The embedding provider: builtin, openai or onnx. */
+  provider: string;
+  /** The provider's model (for builtin, the text model's format version). */
+  model: string;
+  dims: number;
+  state: SearchIndexState;
+  /** Vectors held. */
+  papers: number;
+  /** The key the next added paper gets. */
+  next_key: number;
+  /** Bumped on every change of the vectors, so that other processes reload them. */
+  revision: number;
+  /** Papers in the corpus when the build started (the growth that triggers a rebuild is measured from it). */
+  corpus_size: number;
+  /** The built-in text model (TextModel.serialize), used for explanations and the tf-idf half. */
+  text_model: Uint8Array | null;
+  info: string; // JSON
+  last_error: string | null;
+  created_at: string;
+  ready_at: string | null;
+}
+
+export interface SearchDocsTable {
+  index_id: number;
+  key: number;
+  paper_id: string;
 }
 
 export interface Database {
@@ -292,4 +380,9 @@ export interface Database {
   org_members: OrgMembersTable;
   moderation_log: ModerationLogTable;
   outbox: OutboxTable;
+  mail_addresses: MailAddressesTable;
+  digest_subscriptions: DigestSubscriptionsTable;
+  digest_deliveries: DigestDeliveriesTable;
+  search_indexes: SearchIndexesTable;
+  search_docs: SearchDocsTable;
 }

@@ -29,6 +29,9 @@ export const RATE_LIMITS = {
   submissions: { name: 'submissions', limit: 20, windowSeconds: HOUR, what: 'submissions' },
   claims: { name: 'claims', limit: 20, windowSeconds: HOUR, what: 'authorship claims' },
   tokens: { name: 'tokens', limit: 20, windowSeconds: HOUR, what: 'new API tokens' },
+  /** Digest subscriptions by visitors: each one mails a confirmation link to the address given. */
+  subscribeIp: { name: 'subscribe-ip', limit: 10, windowSeconds: HOUR, what: 'subscription requests from your address' },
+  subscribeEmail: { name: 'subscribe-email', limit: 3, windowSeconds: HOUR, what: 'confirmation mails to this address' },
 } as const satisfies Record<string, RatePolicy>;
 
 export type RatePolicyName = keyof typeof RATE_LIMITS;

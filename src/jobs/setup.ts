@@ -5,6 +5,8 @@ import { harvestArxiv, summaryLine as harvestSummary, nextFromDay, unfinishedHar
 import { type Config, trendingParams } from '../config.ts';
 import type { Store } from '../db/connection.ts';
 import { recomputeTrending } from '../db/queries/trending.ts';
+import { enqueueOnce, REBUILD_JOB, runRebuildProcess, runUpdateJob, SEARCH_UPDATE_CRON, UPDATE_JOB } from '../search/jobs.ts';
+import { digestHandlers, digestScheduleEntries } from './digest-jobs.ts';
 import { checkCron, type ScheduleEntry, Scheduler } from './schedule.ts';
 import { type JobHandler, type Logger, POLL_MS, Worker } from './worker.ts';
 
@@ -38,8 +40,15 @@ const handlerFactories: HandlerFactory[] = [
         );
         ctx.log(`set ${set}: ${harvestSummary(t)}`);
       }
+      // New papers join meaning search at once (or a rebuild is queued when the corpus grew enough).
+      await enqueueOnce(store.db, UPDATE_JOB);
     },
   }),
+  (config, store) => ({
+    [REBUILD_JOB]: async (_payload, ctx) => runRebuildProcess(config, ctx),
+    [UPDATE_JOB]: async (_payload, ctx) => runUpdateJob(config, store, ctx),
+  }),
+  digestHandlers,
 ];
 
 export function registerHandlers(factory: HandlerFactory): void {
@@ -68,6 +77,11 @@ export function scheduleEntries(config: Config): ScheduleEntry[] {
     kind: 'recompute-trending',
     payload: {},
   });
+  entries.push(
+    { name: REBUILD_JOB, cron: config.searchIndexCron, timezone: config.timezone, kind: REBUILD_JOB, payload: {} },
+    { name: UPDATE_JOB, cron: SEARCH_UPDATE_CRON, timezone: config.timezone, kind: UPDATE_JOB, payload: {} },
+  );
+  entries.push(...digestScheduleEntries(config));
   for (const e of entries) checkCron(e.cron, e.timezone);
   return entries;
 }

@@ -4,10 +4,11 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { type CorpusPaper, loadCsfcubeCorpus, loadJudgments, loadListingTexts, paperText, type QueryJudgments } from './datasets.ts';
+import { NEIGHBOUR_SHORTLIST, smoothDense } from './index-build.ts';
 import { queryMetrics } from './metrics.ts';
-import { CorpusIndex } from './model/corpus-index.ts';
+import { CorpusIndex, SMOOTHING_NEIGHBOURS } from './model/corpus-index.ts';
 import { sparseDot } from './model/sparse.ts';
-import { denseDot, TextModel, type TextModelInfo, type TrainOptions } from './model/text-model.ts';
+import { denseDot, SPARSE_WEIGHT, TextModel, type TextModelInfo, type TrainOptions } from './model/text-model.ts';
 
 export const FACETS = ['background', 'method', 'result'] as const;
 export type Facet = (typeof FACETS)[number];
@@ -15,6 +16,8 @@ export type Facet = (typeof FACETS)[number];
 /** Built-in ranking methods. The default, `folio`, is the one Folio uses for "similar papers". */
 export const METHODS = {
   folio: 'tf-idf + LSA, each paper smoothed with its 10 nearest corpus neighbours',
+  'folio-index':
+    'what the product runs: neighbours from a 50-paper dense shortlist, the dense (LSA) vector smoothed with them, ½ smoothed dense + ½ tf-idf',
   'folio-plain': 'tf-idf + LSA, no neighbour smoothing',
   lsa: 'LSA cosine alone (the `embed` vectors)',
   tfidf: 'tf-idf cosine alone (same tokeniser and vocabulary)',
@@ -127,6 +130,37 @@ function evaluateRanker(
   return { method: name, description, byFacet: aggregate(perQuery, script), perQuery };
 }
 
+/**
+ * The smoothed dense vectors the product's index holds (index-build.ts), computed exactly as a build
+ * does but by brute force: each paper's shortlist is its NEIGHBOUR_SHORTLIST nearest by the dense
+ * vector, its neighbours the best SMOOTHING_NEIGHBOURS of those by the full similarity.
+ */
+function productionVectors(index: CorpusIndex): Map<string, Float32Array> {
+  const ids = index.ids;
+  const vecs = ids.map((id) => index.vector(id));
+  const out = new Map<string, Float32Array>();
+  vecs.forEach((v, i) => {
+    const near = vecs
+      .map((u, j) => ({ j, s: j === i ? Number.NEGATIVE_INFINITY : denseDot(v.dense, u.dense) }))
+      .sort((a, b) => b.s - a.s || a.j - b.j)
+      .slice(0, NEIGHBOUR_SHORTLIST)
+      .map(({ j }) => {
+        const u = vecs[j] as (typeof vecs)[number];
+        return { j, s: SPARSE_WEIGHT * sparseDot(v.sparse, u.sparse) + (1 - SPARSE_WEIGHT) * denseDot(v.dense, u.dense) };
+      })
+      .sort((a, b) => b.s - a.s || a.j - b.j)
+      .slice(0, SMOOTHING_NEIGHBOURS);
+    out.set(
+      ids[i] as string,
+      smoothDense(
+        v.dense,
+        near.map(({ j }) => (vecs[j] as (typeof vecs)[number]).dense),
+      ),
+    );
+  });
+  return out;
+}
+
 /** Reads `{query: [[cand, distance], ...]}` rankings (ascending distance) as scores. */
 async function loadRanked(path: string): Promise<Map<string, Map<string, number>>> {
   const raw = JSON.parse(await readFile(path, 'utf8')) as Record<string, [string, number][]>;
@@ -161,7 +195,17 @@ export async function evaluateSimilar(opts: EvaluateOptions): Promise<EvalReport
   const index = new CorpusIndex(model, docs);
   const has = (id: string) => index.has(id);
   const plain = (q: string, cands: string[], f: (a: string, b: string) => number) => cands.map((c) => f(q, c));
+  let productVectors: Map<string, Float32Array> | undefined;
+  const product = () => (productVectors ??= productionVectors(index));
   const rankers: Record<MethodName, (f: Facet, q: string, c: string[]) => number[]> = {
+    'folio-index': (_f, q, c) => {
+      const pv = product();
+      const qd = pv.get(q) as Float32Array;
+      const qs = index.vector(q).sparse;
+      return c.map(
+        (id) => SPARSE_WEIGHT * sparseDot(qs, index.vector(id).sparse) + (1 - SPARSE_WEIGHT) * denseDot(qd, pv.get(id) as Float32Array),
+      );
+    },
     folio: (_f, q, c) => {
       const qv = index.smoothed(q);
       return c.map((id) => model.similarity(qv, index.smoothed(id)));
@@ -171,7 +215,7 @@ export async function evaluateSimilar(opts: EvaluateOptions): Promise<EvalReport
     tfidf: (_f, q, c) => plain(q, c, (a, b) => sparseDot(index.vector(a).sparse, index.vector(b).sparse)),
   };
   const methods: MethodReport[] = [];
-  for (const name of [method, ...(['tfidf'] as const).filter((m) => m !== method)]) {
+  for (const name of [method, ...(['folio-index', 'tfidf'] as const).filter((m) => m !== method)]) {
     methods.push(evaluateRanker(name, METHODS[name], anns, has, rankers[name]));
   }
   const rankSeconds = (performance.now() - t1) / 1000;

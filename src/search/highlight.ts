@@ -10,20 +10,33 @@ export interface Piece {
 }
 
 const WORD = /[\p{L}\p{N}]+/gu;
+/** Stems of words seen lately: abstracts repeat words, and stemming every word of 20 abstracts per search costs more than the search. */
+const STEM_CACHE_SIZE = 50_000;
+const stems = new Map<string, string>();
+
+function stem(folded: string): string {
+  let s = stems.get(folded);
+  if (s === undefined) {
+    s = stemmer(folded);
+    if (stems.size >= STEM_CACHE_SIZE) stems.clear();
+    stems.set(folded, s);
+  }
+  return s;
+}
 
 function fold(w: string): string {
   return w.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
 }
 
 export function highlight(text: string, q: ParsedQuery): Piece[] {
-  const stems = new Set<string>();
+  const wanted = new Set<string>();
   const prefixes: string[] = [];
   for (const t of q.terms) {
     if (t.negated) continue;
     t.words.forEach((w, i) => {
       const f = fold(w);
       if (t.prefix && i === t.words.length - 1) prefixes.push(f);
-      else stems.add(stemmer(f));
+      else wanted.add(stem(f));
     });
   }
   const pieces: Piece[] = [];
@@ -36,7 +49,7 @@ export function highlight(text: string, q: ParsedQuery): Piece[] {
   };
   for (const m of text.matchAll(WORD)) {
     const f = fold(m[0]);
-    if (stems.has(stemmer(f)) || prefixes.some((p) => f.startsWith(p))) {
+    if (wanted.has(stem(f)) || prefixes.some((p) => f.startsWith(p))) {
       push('text', text.slice(last, m.index));
       push('highlight', m[0]);
       last = m.index + m[0].length;

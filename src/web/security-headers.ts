@@ -24,7 +24,8 @@ const HSTS_SECONDS = 63_072_000;
 
 export function registerSecurityHeaders(app: FastifyInstance, config: Config): void {
   app.addHook('onSend', async (req, reply, payload) => {
-    reply.header('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+    // A route may set a stricter policy of its own (a mail's HTML in /admin/outbox: `sandbox`).
+    if (!reply.hasHeader('content-security-policy')) reply.header('Content-Security-Policy', CONTENT_SECURITY_POLICY);
     reply.header('Cross-Origin-Opener-Policy', 'same-origin');
     reply.header('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), interest-cohort=()');
     if (isSecure(config, req)) reply.header('Strict-Transport-Security', `max-age=${HSTS_SECONDS}; includeSubDomains`);

@@ -45,7 +45,8 @@ export async function buildApp(config: Config, store: Store, opts: { logger?: bo
     reply.header('X-Content-Type-Options', 'nosniff');
     // A page may ask for less (a reset link's token is in its address: no-referrer).
     if (!reply.hasHeader('referrer-policy')) reply.header('Referrer-Policy', 'strict-origin-when-cross-origin');
-    reply.header('X-Frame-Options', 'DENY');
+    // Only a mail's sandboxed HTML in /admin/outbox may be framed, by this site.
+    if (!reply.hasHeader('x-frame-options')) reply.header('X-Frame-Options', 'DENY');
     return payload;
   });
   registerSecurityHeaders(app, config);

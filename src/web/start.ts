@@ -6,6 +6,7 @@ import { type Config, trendingParams } from '../config.ts';
 import { openStore } from '../db/connection.ts';
 import { recomputeTrending } from '../db/queries/trending.ts';
 import { buildWorker } from '../jobs/setup.ts';
+import { queueSearchIndexWork } from '../search/jobs.ts';
 import { buildApp } from './server.ts';
 
 export async function startServer(config: Config): Promise<void> {
@@ -18,6 +19,9 @@ export async function startServer(config: Config): Promise<void> {
       app.log.info(`first start: demo data loaded: ${summaryLine(report)}`);
     }
   }
+  // Meaning search: builds the vector index in the background when there is none (search is keyword-only
+  // until then), and otherwise adds the papers stored since the last run.
+  await queueSearchIndexWork(store.db);
   // Web and worker in one process by default; `FOLIO_WORKER=0` when `folio worker` runs apart.
   const worker = config.worker ? buildWorker(config, store, app.log) : undefined;
   await worker?.start();

@@ -38,6 +38,14 @@ describe('evaluateSimilar on CSFCube dev', () => {
     }
   });
 
+  it('meets the targets with what the product runs (HNSW-shortlist neighbours, dense smoothing)', () => {
+    const f = method('folio-index');
+    expect(f.all.queries).toBe(24);
+    expect(f.all.map).toBeGreaterThanOrEqual(0.39);
+    expect(f.all.ndcg20).toBeGreaterThanOrEqual(0.54);
+    expect(f.all.map).toBeGreaterThan(method('tfidf').all.map);
+  });
+
   it('reports every facet and prints a table', () => {
     const f = method('folio');
     for (const facet of ['background', 'method', 'result'] as const) {

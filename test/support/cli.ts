@@ -27,3 +27,18 @@ export function runFolio(args: string[], env: NodeJS.ProcessEnv, killAfterMs?: n
     });
   });
 }
+
+/** Starts `folio` in a child process and hands it back, for tests that kill it at a chosen moment. */
+export function startFolio(args: string[], env: NodeJS.ProcessEnv): { child: ReturnType<typeof spawn>; done: Promise<CliRun> } {
+  const child = spawn(process.execPath, ['bin/folio.js', ...args], { env });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (b: Buffer) => {
+    stdout += b.toString();
+  });
+  child.stderr?.on('data', (b: Buffer) => {
+    stderr += b.toString();
+  });
+  const done = new Promise<CliRun>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr })));
+  return { child, done };
+}

@@ -40,13 +40,35 @@ async function adminQuery(text: string): Promise<void> {
   }
 }
 
+async function waitForNoConnections(database: string, ms = 2000): Promise<void> {
+  const client = new pg.Client({ connectionString: PG_ADMIN_URL });
+  await client.connect();
+  try {
+    for (const start = Date.now(); Date.now() - start < ms; ) {
+      const r = await client.query('select count(*)::int as n from pg_stat_activity where datname = $1', [database]);
+      if (r.rows[0]?.n === 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  } finally {
+    await client.end();
+  }
+}
+
 /** Creates an empty PostgreSQL database; returns its URL and how to drop it. */
 export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `folio_test_${randomBytes(6).toString('hex')}`;
   await adminQuery(`create database ${name}`);
   const url = new URL(PG_ADMIN_URL);
   url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => adminQuery(`drop database if exists ${name} with (force)`) };
+  return {
+    url: url.toString(),
+    drop: async () => {
+      // pg's pool.end() resolves before its clients' sockets are closed; a forced drop that catches one
+      // still closing makes it emit an error nobody listens to. Wait (briefly) until they are gone.
+      await waitForNoConnections(name);
+      await adminQuery(`drop database if exists ${name} with (force)`);
+    },
+  };
 }
 
 export async function buildStore(overrides: Partial<Record<keyof Config, unknown>> = {}): Promise<TestStore> {

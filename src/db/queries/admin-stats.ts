@@ -110,12 +110,12 @@ export async function outboxStatus(db: Kysely<Database>): Promise<{ pending: num
   const pending = await db
     .selectFrom('outbox')
     .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('sent_at', 'is', null)
+    .where('status', 'in', ['pending', 'sending'])
     .executeTakeFirst();
   const sent = await db
     .selectFrom('outbox')
     .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('sent_at', 'is not', null)
+    .where('status', '=', 'sent')
     .executeTakeFirst();
   return { pending: Number(pending?.n ?? 0), sent: Number(sent?.n ?? 0) };
 }

@@ -4,15 +4,29 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { getPaperView } from '../../db/queries/papers.ts';
 import { parseArxivId } from '../../domain/arxiv-id.ts';
 import { canModerate } from '../../domain/roles.ts';
+import { searchService } from '../../search/service.ts';
+import { SIMILAR_ON_PAGE, similarPapers } from '../../search/similar.ts';
 import { htmlResponse, sendCached } from '../cached.ts';
 import type { AppContext } from '../context.ts';
 import { notFound } from '../errors.ts';
+import { type Html, html } from '../html.ts';
 import { sendPage } from '../send-page.ts';
 import { paperPath } from '../views/components.ts';
 import { renderPaperPage } from '../views/paper-page.ts';
+import { similarSection } from '../views/recommend.ts';
 import { discussionFor, memberExtras } from './paper-member.ts';
 
 const ECHO_CHARS = 60;
+
+/** The page's "Similar papers" section; a failure of the vector index is logged and must not take the paper page down. */
+async function similarFor(ctx: AppContext, req: FastifyRequest, id: string): Promise<Html> {
+  try {
+    return similarSection(await similarPapers(searchService(ctx.store, ctx.config), id, SIMILAR_ON_PAGE));
+  } catch (err) {
+    req.log.error({ err, paper: id }, 'similar papers failed');
+    return html``;
+  }
+}
 
 export function registerPaperPage(app: FastifyInstance, ctx: AppContext): void {
   const show = async (raw: string, req: FastifyRequest, reply: FastifyReply) => {
@@ -30,12 +44,18 @@ export function registerPaperPage(app: FastifyInstance, ctx: AppContext): void {
       // A member's page holds their own tools and votes in the thread: rendered for them, never cached.
       const view = await getPaperView(ctx.store.db, parsed.id);
       if (!view || (view.paper.hidden && !canModerate(req.member.role))) throw missing();
-      return sendPage(ctx, req, reply, renderPaperPage(view, await memberExtras(ctx, view, req.member, canonical)));
+      const extras = { ...(await memberExtras(ctx, view, req.member, canonical)), similar: await similarFor(ctx, req, view.paper.id) };
+      return sendPage(ctx, req, reply, renderPaperPage(view, extras));
     }
     return sendCached(ctx, req, reply, async () => {
       const view = await getPaperView(ctx.store.db, parsed.id);
       if (!view || view.paper.hidden) throw missing();
-      return htmlResponse(renderPaperPage(view, { discussion: await discussionFor(ctx, view.paper.id, canonical) }));
+      return htmlResponse(
+        renderPaperPage(view, {
+          discussion: await discussionFor(ctx, view.paper.id, canonical),
+          similar: await similarFor(ctx, req, view.paper.id),
+        }),
+      );
     });
   };
   app.get('/papers/:id', async (req, reply) => show((req.params as { id: string }).id, req, reply));

@@ -27,6 +27,7 @@ const NOTICES: Record<string, SettingsData['notice']> = {
   password: { text: 'Your password is changed. Your other sessions are signed out.', kind: 'ok' },
   sent: { text: 'A new confirmation link is on its way.', kind: 'ok' },
   revoked: { text: 'The token is revoked: it no longer works.', kind: 'ok' },
+  digest: { text: 'Your digest settings are saved.', kind: 'ok' },
 };
 
 const ProfileForm = z.object({ fullname: formText(200).default('') });

@@ -19,6 +19,7 @@ export function memberNav(m: Member, csrf: string): Html {
     <summary class="account-menu__summary">${avatar(m.avatar_url)}<span class="account-menu__name">${m.username}</span><span aria-hidden="true">▾</span><span class="visually-hidden">, account menu</span></summary>
     <ul class="account-menu__list">
       <li class="account-menu__who">Signed in as <strong>@${m.username}</strong></li>
+      <li><a href="/for-you">For you</a></li>
       <li><a href="/settings">Settings</a></li>
       <li><a href="${submitterPath(m.username)}">Your submissions</a></li>
       <li><a href="/submit">Submit a paper</a></li>

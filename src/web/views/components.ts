@@ -117,6 +117,8 @@ export interface ItemOptions {
   rank?: number;
   /** Heading level of the title in the page outline. */
   headingLevel?: 2 | 3;
+  /** Shown under the item's facts (why a recommendation is there). */
+  extra?: Html;
 }
 
 /** One paper in a list, as on huggingface.co/papers. */
@@ -148,6 +150,7 @@ export function paperItem(v: PaperView | EntryView, o: ItemOptions = {}): Html {
         ${p.github_repo ? html`<li>${githubLink(p.github_repo, p.github_stars)}</li>` : ''}
         ${entry?.submitter ? html`<li class="meta__submitter">Submitted by ${userLink(entry.submitter)}</li>` : ''}
       </ul>
+      ${o.extra ?? ''}
     </div>
     ${
       thumb

@@ -5,7 +5,7 @@ import { type Html, html, trusted } from '../html.ts';
 import { ACCOUNT_END, ACCOUNT_START, anonymousNav } from './account-nav.ts';
 
 /** Bump when folio.css or folio.js change, so that browsers holding the old file (cached 1 h) refetch. */
-export const ASSET_VERSION = '3';
+export const ASSET_VERSION = '4';
 export const DEFAULT_SITE_NAME = 'Folio';
 
 /**

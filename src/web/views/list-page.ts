@@ -86,6 +86,7 @@ export function renderListPage(d: ListPageData): string {
   </div>
   ${periodNav(d)}
 </div>
+${d.pager.page === 1 ? html`<p class="digest-banner"><span>Get trending papers in your email inbox!</span> <a href="/subscribe">Subscribe to the digest</a></p>` : ''}
 ${d.rows.length ? paperList(d.rows, { firstRank: d.firstRank }) : emptyState(d)}
 ${pager(d.pager)}
 ${d.rows.length > 5 ? periodNav(d) : ''}`;

@@ -77,6 +77,8 @@ export interface PaperPageExtras {
   banner?: Html;
   discussion?: Html;
   aside?: Html;
+  /** Similar papers (views/recommend.ts), under the facts. */
+  similar?: Html;
 }
 
 export function renderPaperPage(v: PaperPageData, extras: PaperPageExtras = {}): string {
@@ -120,6 +122,7 @@ export function renderPaperPage(v: PaperPageData, extras: PaperPageExtras = {}):
     <aside class="paper-page__aside" aria-label="About this paper">
       ${facts(v)}
       ${extras.aside ?? ''}
+      ${extras.similar ?? ''}
     </aside>
   </div>
 </article>`;

@@ -1,0 +1,152 @@
+// Digest throughput for 10,000 subscribers (a tenth with topics): composing (delivery rows and mails
+// written to the outbox, batch by batch), then sending them to a local SMTP server (smtp-server, in this
+// process: it counts and drops the messages, so the figure includes its own work) and, without SMTP,
+// into the outbox folder. One day's real Daily Papers list; SQLite (the embedded default).
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import { SMTPServer } from 'smtp-server';
+import { composeDigests } from '../src/actions/compose-digests.ts';
+import { importFiles } from '../src/actions/import-files.ts';
+import { loadConfig } from '../src/config.ts';
+import { openStore, type Store } from '../src/db/connection.ts';
+import { recomputeTrending } from '../src/db/queries/trending.ts';
+import { type DigestPeriod, digestPeriod } from '../src/domain/digest.ts';
+import { DEFAULT_TRENDING } from '../src/domain/trending.ts';
+import { sendDueMails } from '../src/email/sender.ts';
+import { outboxFileTransport, smtpTransport } from '../src/email/transport.ts';
+import { SHARED } from './import.ts';
+import type { Row } from './table.ts';
+
+const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 10_000);
+const DAY = '2026-06-02';
+
+async function subscribe(store: Store, n: number): Promise<void> {
+  const now = new Date().toISOString();
+  for (let i = 0; i < n; i += 500) {
+    await store.db
+      .insertInto('digest_subscriptions')
+      .values(
+        Array.from({ length: Math.min(500, n - i) }, (_, k) => {
+          const j = i + k;
+          return {
+            email: `reader${j}@bench.example.org`,
+            user_id: null,
+            frequency: 'daily' as const,
+            // One in ten has topics (Daily Papers files carry no arXiv categories: searches, then).
+            queries: JSON.stringify(j % 20 === 1 ? ['language model'] : j % 20 === 0 ? ['agent', 'robot*'] : []),
+            categories: '[]',
+            status: 'active' as const,
+            requested_frequency: null,
+            requested_queries: null,
+            requested_categories: null,
+            requested_at: null,
+            created_at: now,
+            confirmed_at: now,
+            unsubscribed_at: null,
+            updated_at: now,
+          };
+        }),
+      )
+      .execute();
+  }
+}
+
+/** An SMTP server that accepts everything and keeps only a count. */
+async function sink(): Promise<{ url: string; count: () => number; close: () => Promise<void> }> {
+  let n = 0;
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onData(stream, _session, callback) {
+      stream.on('data', () => {});
+      stream.on('end', () => {
+        n++;
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const port = (server.server.address() as AddressInfo).port;
+  return { url: `smtp://127.0.0.1:${port}`, count: () => n, close: () => new Promise((r) => server.close(() => r())) };
+}
+
+async function resetOutbox(store: Store): Promise<void> {
+  await store.db
+    .updateTable('outbox')
+    .set({ status: 'pending', sent_at: null, attempts: 0, locked_by: null, locked_until: null })
+    .execute();
+}
+
+export async function benchDigest(): Promise<Row[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'folio-bench-digest-'));
+  const store = await openStore(dir);
+  const server = await sink();
+  try {
+    await importFiles(store.db, [join(SHARED, 'hf-daily', `${DAY}.json`)]);
+    await recomputeTrending(store.db, DEFAULT_TRENDING, new Date().toISOString());
+    await subscribe(store, SUBSCRIBERS);
+    const base = loadConfig(
+      {},
+      { dataDir: dir, baseUrl: 'https://papers.example.org', mailFrom: 'Folio <papers@example.org>', logLevel: 'silent' },
+    );
+    const period = digestPeriod('daily', DAY) as DigestPeriod;
+    const rows: Row[] = [];
+
+    const t0 = performance.now();
+    const c = await composeDigests({ db: store.db, config: base, period });
+    const composeS = (performance.now() - t0) / 1000;
+    const size = await store.db
+      .selectFrom('outbox')
+      .select(sql<number>`sum(length(html_body) + length(text_body))`.as('b'))
+      .executeTakeFirstOrThrow();
+    rows.push({
+      step: `compose (${c.papers} papers in the day; ${c.empty} subscribers without a match)`,
+      messages: c.queued,
+      seconds: composeS,
+      'messages/s': Math.round(c.queued / composeS),
+      'KB/message': Number(size.b) / c.queued / 1024,
+    });
+
+    for (const connections of [1, 3, 8]) {
+      await resetOutbox(store);
+      const before = server.count();
+      const config = { ...base, smtpUrl: server.url, smtpConnections: connections };
+      const transport = smtpTransport(config);
+      const t1 = performance.now();
+      const r = await sendDueMails({ db: store.db, config, transport, worker: `bench-${connections}` });
+      const sendS = (performance.now() - t1) / 1000;
+      transport.close();
+      if (server.count() - before !== r.sent)
+        throw new Error(`the server got ${server.count() - before} messages, the sender says ${r.sent}`);
+      rows.push({
+        step: `send over SMTP, ${connections} connection${connections > 1 ? 's' : ''}`,
+        messages: r.sent,
+        seconds: sendS,
+        'messages/s': Math.round(r.sent / sendS),
+        'KB/message': '',
+      });
+    }
+
+    await resetOutbox(store);
+    const files = outboxFileTransport(dir);
+    const t2 = performance.now();
+    const f = await sendDueMails({ db: store.db, config: base, transport: files, worker: 'bench-files' });
+    const fileS = (performance.now() - t2) / 1000;
+    rows.push({
+      step: 'no SMTP: .eml files in the outbox folder',
+      messages: f.sent,
+      seconds: fileS,
+      'messages/s': Math.round(f.sent / fileS),
+      'KB/message': '',
+    });
+    return rows;
+  } finally {
+    await server.close();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,54 @@
+// `/papers/trending` (the list) and `/about/trending` (docs/trending.md, the formula explained).
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import MarkdownIt from 'markdown-it';
+import { trendingParams } from '../../config.ts';
+import { listTrending } from '../../db/queries/papers.ts';
+import { htmlResponse, sendCached } from '../cached.ts';
+import type { AppContext } from '../context.ts';
+import type { Query } from '../params.ts';
+import { renderDocPage, renderTrendingPage } from '../views/trending-page.ts';
+import { pageCount, pageParam, tooFar } from './pages-lists.ts';
+
+const TRENDING_DOC = fileURLToPath(new URL('../../../docs/trending.md', import.meta.url));
+/** The trending list is as deep as this many pages of FOLIO_PAGE_SIZE. */
+export const TRENDING_MAX_PAGES = 20;
+
+export function registerTrendingPages(app: FastifyInstance, ctx: AppContext): void {
+  app.get('/papers/trending', async (req, reply) => {
+    const page = pageParam(req.query as Query);
+    return sendCached(ctx, req, reply, async () => {
+      const size = ctx.config.pageSize;
+      if (page > TRENDING_MAX_PAGES) throw tooFar(page, TRENDING_MAX_PAGES);
+      const counted = await ctx.store.db
+        .selectFrom('papers')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .where('hidden', '=', 0)
+        .where('trending_score', '>', 0)
+        .executeTakeFirstOrThrow();
+      const total = Number(counted.n);
+      const pages = Math.min(TRENDING_MAX_PAGES, pageCount(total, size));
+      if (page > pages) throw tooFar(page, pages);
+      const rows = await listTrending(ctx.store.db, { limit: size, offset: (page - 1) * size });
+      return htmlResponse(
+        renderTrendingPage({
+          rows,
+          params: trendingParams(ctx.config),
+          firstRank: (page - 1) * size + 1,
+          total,
+          pager: { page, pages, href: (n) => (n === 1 ? '/papers/trending' : `/papers/trending?p=${n}`) },
+        }),
+      );
+    });
+  });
+
+  let doc: string | undefined;
+  app.get('/about/trending', async (req, reply) =>
+    sendCached(ctx, req, reply, async () => {
+      // Raw HTML off: the page is made from the Markdown alone.
+      doc ??= new MarkdownIt({ html: false, linkify: false }).render(readFileSync(TRENDING_DOC, 'utf8'));
+      return htmlResponse(renderDocPage('How trending works', doc));
+    }),
+  );
+}
