@@ -113,7 +113,7 @@ describe('resuming', () => {
       await clean.cleanup();
       await killed.cleanup();
     }
-  }, 240_000);
+  }, 600_000);
 
   it('survives a 503, a dropped connection and a malformed page, and resumes to the same corpus', async () => {
     const t = await buildStore();
