@@ -1,13 +1,12 @@
 // Digest throughput for 10,000 subscribers (a tenth with topics): composing (delivery rows and mails
 // written to the outbox, batch by batch), then sending them to a local SMTP server (smtp-server, in this
-// process: it counts and drops the messages, so the figure includes its own work) and, without SMTP,
+// process of its own, bench/smtp-sink.ts: it counts and drops the messages) and, without SMTP,
 // into the outbox folder. One day's real Daily Papers list; SQLite (the embedded default).
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import { SMTPServer } from 'smtp-server';
 import { composeDigests } from '../src/actions/compose-digests.ts';
 import { importFiles } from '../src/actions/import-files.ts';
 import { loadConfig } from '../src/config.ts';
@@ -54,24 +53,29 @@ async function subscribe(store: Store, n: number): Promise<void> {
   }
 }
 
-/** An SMTP server that accepts everything and keeps only a count. */
-async function sink(): Promise<{ url: string; count: () => number; close: () => Promise<void> }> {
-  let n = 0;
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, _session, callback) {
-      stream.on('data', () => {});
-      stream.on('end', () => {
-        n++;
-        callback();
-      });
-    },
+/** The SMTP server: bench/smtp-sink.ts in a child process (it counts and drops the messages). */
+async function sink(): Promise<{ url: string; count: () => Promise<number>; close: () => Promise<void> }> {
+  const child = spawn(process.execPath, ['bin/run-ts.js', 'bench/smtp-sink.ts'], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (b: Buffer) => {
+      out += b.toString();
+      const m = /port (\d+)/.exec(out);
+      if (m) resolve(Number(m[1]));
+    });
+    child.once('exit', () => reject(new Error('the SMTP sink stopped')));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const port = (server.server.address() as AddressInfo).port;
-  return { url: `smtp://127.0.0.1:${port}`, count: () => n, close: () => new Promise((r) => server.close(() => r())) };
+  const count = () =>
+    new Promise<number>((resolve) => {
+      child.once('message', (m) => resolve((m as { count: number }).count));
+      child.send('count');
+    });
+  const close = () =>
+    new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      child.disconnect();
+    });
+  return { url: `smtp://127.0.0.1:${port}`, count, close };
 }
 
 async function resetOutbox(store: Store): Promise<void> {
@@ -113,15 +117,15 @@ export async function benchDigest(): Promise<Row[]> {
 
     for (const connections of [1, 3, 8]) {
       await resetOutbox(store);
-      const before = server.count();
+      const before = await server.count();
       const config = { ...base, smtpUrl: server.url, smtpConnections: connections };
       const transport = smtpTransport(config);
       const t1 = performance.now();
       const r = await sendDueMails({ db: store.db, config, transport, worker: `bench-${connections}` });
       const sendS = (performance.now() - t1) / 1000;
       transport.close();
-      if (server.count() - before !== r.sent)
-        throw new Error(`the server got ${server.count() - before} messages, the sender says ${r.sent}`);
+      const got = (await server.count()) - before;
+      if (got !== r.sent) throw new Error(`the server got ${got} messages, the sender says ${r.sent}`);
       rows.push({
         step: `send over SMTP, ${connections} connection${connections > 1 ? 's' : ''}`,
         messages: r.sent,

@@ -18,7 +18,10 @@ const SECTIONS: Record<string, [string, () => Promise<Row[] | Table[]>]> = {
   http: ['Read routes at 50 connections vs the same bytes as a static file', benchHttp],
   harvest: ['arXiv harvest from the local stand-in (delay 0) vs parsing the same bytes', benchHarvest],
   members: ['Members: upvotes/s with 50 concurrent members; /papers signed in vs signed out', benchMembers],
-  digest: [`Digest: compose and send for ${process.env.BENCH_SUBSCRIBERS ?? '10,000'} subscribers (local SMTP server)`, benchDigest],
+  digest: [
+    `Digest: compose and send for ${process.env.BENCH_SUBSCRIBERS ?? '10,000'} subscribers (local SMTP server in a child process)`,
+    benchDigest,
+  ],
   soak: ['Soak: folio serve with its worker under mixed traffic, a harvest and a digest run', benchSoak],
   search: ['Search on the 77k real papers', benchSearch],
   'search-1m': ['Search on a million papers made from the real ones', benchSearch1m],

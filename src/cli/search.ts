@@ -133,7 +133,7 @@ export function registerSearchCommands(cli: Command): void {
             const s = report.seconds;
             process.stdout.write(
               `index ${report.indexId}: ${report.papers} papers, ${report.dims} dims (${report.model}), ${report.vocabulary} terms; ` +
-                `${s.total} s (train ${s.train}, represent ${s.represent}, neighbours ${s.neighbours}, write ${s.write}); peak memory ${report.peakRssMb} MB` +
+                `${s.total} s (train ${s.train}, represent ${s.represent}, neighbours ${s.neighbours}, write ${s.write}; ${report.cpuSeconds} s CPU); peak memory ${report.peakRssMb} MB` +
                 `${update.added ? `; ${update.added} papers added during the build caught up` : ''}\n`,
             );
           }

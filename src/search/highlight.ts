@@ -12,16 +12,18 @@ export interface Piece {
 const WORD = /[\p{L}\p{N}]+/gu;
 /** Stems of words seen lately: abstracts repeat words, and stemming every word of 20 abstracts per search costs more than the search. */
 const STEM_CACHE_SIZE = 50_000;
-const stems = new Map<string, string>();
+const seen = new Map<string, [folded: string, stem: string]>();
 
-function stem(folded: string): string {
-  let s = stems.get(folded);
-  if (s === undefined) {
-    s = stemmer(folded);
-    if (stems.size >= STEM_CACHE_SIZE) stems.clear();
-    stems.set(folded, s);
+/** A word folded (accents off, lower case) and its stem. */
+function wordForms(word: string): [folded: string, stem: string] {
+  let v = seen.get(word);
+  if (v === undefined) {
+    const f = fold(word);
+    v = [f, stemmer(f)];
+    if (seen.size >= STEM_CACHE_SIZE) seen.clear();
+    seen.set(word, v);
   }
-  return s;
+  return v;
 }
 
 function fold(w: string): string {
@@ -34,9 +36,9 @@ export function highlight(text: string, q: ParsedQuery): Piece[] {
   for (const t of q.terms) {
     if (t.negated) continue;
     t.words.forEach((w, i) => {
-      const f = fold(w);
+      const [f, st] = wordForms(w);
       if (t.prefix && i === t.words.length - 1) prefixes.push(f);
-      else wanted.add(stem(f));
+      else wanted.add(st);
     });
   }
   const pieces: Piece[] = [];
@@ -48,8 +50,8 @@ export function highlight(text: string, q: ParsedQuery): Piece[] {
     else pieces.push({ type, text: s });
   };
   for (const m of text.matchAll(WORD)) {
-    const f = fold(m[0]);
-    if (wanted.has(stem(f)) || prefixes.some((p) => f.startsWith(p))) {
+    const [f, st] = wordForms(m[0]);
+    if (wanted.has(st) || prefixes.some((p) => f.startsWith(p))) {
       push('text', text.slice(last, m.index));
       push('highlight', m[0]);
       last = m.index + m[0].length;

@@ -79,6 +79,8 @@ export interface BuildReport {
   vocabulary: number;
   trainedOn: number;
   seconds: { train: number; represent: number; neighbours: number; write: number; total: number };
+  /** CPU time of the whole process (user + system, all threads), seconds: the cost on a shared machine. */
+  cpuSeconds: number;
   peakRssMb: number;
 }
 
@@ -264,6 +266,7 @@ async function build(ctx: BuildContext, indexId: number, ids: string[], t0: numb
     vocabulary: model.vocabularySize,
     trainedOn: Math.min(n, TRAIN_MAX_DOCS),
     seconds: { train, represent, neighbours, write, total: secs(t0) },
+    cpuSeconds: Math.round((process.cpuUsage().user + process.cpuUsage().system) / 1e5) / 10,
     peakRssMb: rssMb(),
   };
   await switchTo(ctx.db, indexId, {

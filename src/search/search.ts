@@ -24,8 +24,13 @@ export const MAX_KEYWORD_RESULTS = 1000;
  * dropped: FTS5 looks papers up one at a time slowly, ~2 ms each.)
  */
 export const HYBRID_KEYWORD_BUDGET = 10_000;
-/** The fusion used: reciprocal rank fusion with k = 60 (measured against others in docs/search-model.md). */
-export const DEFAULT_FUSION: FusionMethod = { kind: 'rrf', k: 60 };
+/**
+ * Hybrid fusion: reciprocal rank fusion (k = 60) of the papers that hold every word of the query (BM25,
+ * weighing twice) and the meaning list. When no paper holds every word (a sentence, a long title), the
+ * meaning list alone ranks: papers sharing only some words, among the newest, were measured to drag
+ * good meaning results down (docs/search-model.md, "Hybrid search").
+ */
+export const HYBRID_FUSION: FusionMethod = { kind: 'rrf', k: 60, weights: [2, 1] };
 
 export interface SearchRequest {
   /** The raw query (anything: it is parsed safely). */
@@ -138,15 +143,22 @@ export async function rankSearch(
 
   let meaning: Ranked | null = null;
   if (l && meaningReady) {
-    meaning = await meaningRanked(svc, l, parsed, req.filters, req.mode === 'meaning' ? depth : RANKER_DEPTH);
+    const k = req.mode === 'meaning' ? depth : RANKER_DEPTH;
+    try {
+      meaning = await meaningRanked(svc, l, parsed, req.filters, k);
+    } catch (e) {
+      // Another process may have switched to a new build (and removed this one) since the check above.
+      const again = await svc.current();
+      if (!again || again.id === l.id) throw e;
+      meaning = await meaningRanked(svc, again, parsed, req.filters, k);
+    }
     if (!meaning) notes.push(note('no-meaning-words'));
   }
   if (req.mode === 'meaning' && meaning) return { parsed, used: 'meaning', meaning, fused: asFused(meaning), notes };
 
   if (req.mode === 'hybrid' && meaning) {
-    const keyword = await keywordSearch(svc.db, parsed, req.filters, RANKER_DEPTH, { budget: HYBRID_KEYWORD_BUDGET });
-    if (keyword.relaxed) notes.push(note('relaxed'));
-    return { parsed, used: 'hybrid', keyword, meaning, fused: fuse([keyword, meaning], req.fusion ?? DEFAULT_FUSION), notes };
+    const keyword = await keywordSearch(svc.db, parsed, req.filters, RANKER_DEPTH, { budget: HYBRID_KEYWORD_BUDGET, relax: false });
+    return { parsed, used: 'hybrid', keyword, meaning, fused: fuse([keyword, meaning], req.fusion ?? HYBRID_FUSION), notes };
   }
   const keyword = await keywordSearch(svc.db, parsed, req.filters, Math.min(depth, MAX_KEYWORD_RESULTS));
   if (keyword.relaxed) notes.push(note('relaxed'));

@@ -12,6 +12,8 @@ import { type DigestPeriod, digestPeriod } from '../../src/domain/digest.ts';
 import { enqueueMail } from '../../src/email/outbox.ts';
 import { mailBackoffMs, type SendReport, sendDueMails } from '../../src/email/sender.ts';
 import { classifySendError, smtpTransport } from '../../src/email/transport.ts';
+import { DIGEST_COMPOSE_JOB } from '../../src/jobs/digest-jobs.ts';
+import { enqueue } from '../../src/jobs/queue.ts';
 import { startFolio } from '../support/cli.ts';
 import { addSubscribers, DAY, digestSettings, listPapers, manySubscribers } from '../support/digest.ts';
 import { makeMember } from '../support/members.ts';
@@ -385,6 +387,41 @@ describe('concurrency and crashes', () => {
       expect([...counts.values()].filter((n) => n > 1)).toEqual([2]);
     }
   });
+
+  it('delivers exactly once when a `folio worker` is killed mid-run and another worker takes over', async () => {
+    const subs = manySubscribers(40);
+    await addSubscribers(t.store, subs);
+    const env = { ...childEnv(), FOLIO_JOB_LEASE_SECONDS: '5', FOLIO_ARXIV_SETS: 'none', FOLIO_DIGEST_TIME: 'off' };
+    // The scheduled run of Wednesday 3 June covers Tuesday's list.
+    await enqueue(
+      t.store.db,
+      DIGEST_COMPOSE_JOB,
+      { frequency: 'daily' },
+      { dueAt: new Date('2026-06-03T07:00:00Z'), uniqueKey: 'digest-daily@test' },
+    );
+    const first = startFolio(['worker'], env);
+    let seen = 0;
+    smtp.beforeAccept = async (): Promise<'accept'> => {
+      if (++seen !== 10) return 'accept';
+      first.child.kill('SIGKILL');
+      await first.done;
+      await new Promise((r) => setTimeout(r, 200));
+      return 'accept';
+    };
+    await first.done;
+    smtp.beforeAccept = undefined;
+    expect(smtp.received).toHaveLength(9);
+    const second = startFolio(['worker'], env);
+    try {
+      await smtp.waitFor(40, 60_000);
+      await new Promise((r) => setTimeout(r, 500)); // nothing more arrives
+    } finally {
+      second.child.kill('SIGTERM');
+      await second.done;
+    }
+    const { copies } = await expectExactlyOnce(subs.map((s) => s.email));
+    expect(copies).toBe(40);
+  }, 120_000);
 
   it('delivers exactly once across a kill while composing and a kill while sending', async () => {
     const n = 1500;

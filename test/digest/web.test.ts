@@ -289,6 +289,13 @@ describe('/admin/outbox', () => {
     });
     expect((await postForm(t.app, '/admin/outbox/addresses/allow', { email: 'x@example.org' }, b)).statusCode).toBe(303);
     expect(await t.store.db.selectFrom('mail_addresses').selectAll().execute()).toEqual([]);
+    // A mail kept in the outbox while no SMTP server was set can be sent for real later; a mailed one cannot.
+    await t.store.db.updateTable('outbox').set({ status: 'sent', delivered_via: 'outbox' }).where('id', '=', id).execute();
+    await postForm(t.app, `/admin/outbox/${id}/retry`, {}, b);
+    expect((await t.store.db.selectFrom('outbox').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status).toBe('pending');
+    await t.store.db.updateTable('outbox').set({ status: 'sent', delivered_via: 'smtp' }).where('id', '=', id).execute();
+    await postForm(t.app, `/admin/outbox/${id}/retry`, {}, b);
+    expect((await t.store.db.selectFrom('outbox').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status).toBe('sent');
     const member = await makeMember(t.store);
     expect((await postForm(t.app, `/admin/outbox/${id}/retry`, {}, await signedIn(t.store, member.id))).statusCode).toBe(403);
   });

@@ -42,6 +42,8 @@ export interface KeywordOptions {
    * the meaning ranker (and `keywordScoresAmong`) bring older papers in. Unset: rank every match.
    */
   budget?: number;
+  /** When no paper holds every word, rank papers holding any (default true). */
+  relax?: boolean;
 }
 
 export interface KeywordResult extends Ranked {
@@ -139,7 +141,7 @@ export async function keywordSearch(
 ): Promise<KeywordResult> {
   if (q.problem || limit <= 0) return { ids: [], scores: [], relaxed: false, partial: false };
   const strict = await run(db, q, 'AND', f, limit, o);
-  if (strict.ids.length || q.terms.filter((t) => !t.negated).length < 2) return { ...strict, relaxed: false };
+  if (strict.ids.length || o.relax === false || q.terms.filter((t) => !t.negated).length < 2) return { ...strict, relaxed: false };
   return { ...(await run(db, q, 'OR', f, limit, { budget: Math.min(o.budget ?? RELAXED_BUDGET, RELAXED_BUDGET) })), relaxed: true };
 }
 
@@ -185,13 +187,17 @@ export async function matchingAny(db: Kysely<Database>, terms: readonly Term[], 
     // FTS5 looks up one paper at a time slowly (it reads the terms' whole postings each time); reading
     // every match of the excluded words once is much cheaper, unless they are very common.
     const all = (
-      await sql<{ rowid: number }>`select rowid from papers_fts where papers_fts match ${toFts5(any, 'OR')} limit ${EXCLUDE_SCAN_MAX + 1}`.execute(db)
+      await sql<{
+        rowid: number;
+      }>`select rowid from papers_fts where papers_fts match ${toFts5(any, 'OR')} limit ${EXCLUDE_SCAN_MAX + 1}`.execute(db)
     ).rows;
     if (all.length <= EXCLUDE_SCAN_MAX) {
       const hit = new Set(all.map((r) => r.rowid));
       for (let i = 0; i < ids.length; i += CHUNK) {
         const rows = (
-          await sql<{ id: string; rowid: number }>`select id, rowid from papers where id in (${sql.join(ids.slice(i, i + CHUNK))})`.execute(db)
+          await sql<{ id: string; rowid: number }>`select id, rowid from papers where id in (${sql.join(ids.slice(i, i + CHUNK))})`.execute(
+            db,
+          )
         ).rows;
         for (const r of rows) if (hit.has(r.rowid)) found.add(r.id);
       }

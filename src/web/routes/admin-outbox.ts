@@ -149,7 +149,13 @@ export function registerAdminOutbox(app: FastifyInstance, ctx: AppContext): void
         .updateTable('outbox')
         .set({ status: 'pending', next_attempt_at: now, attempts: 0, locked_by: null, locked_until: null })
         .where('id', '=', mail.id)
-        .where('status', 'in', ['pending', 'failed', 'bounced'])
+        // A mail kept while no SMTP server was set may be sent for real once one is.
+        .where((eb) =>
+          eb.or([
+            eb('status', 'in', ['pending', 'failed', 'bounced']),
+            eb.and([eb('status', '=', 'sent'), eb('delivered_via', '=', 'outbox')]),
+          ]),
+        )
         .execute();
       await wakeSender(trx, `retry:${mail.id}:${now}`);
     });

@@ -104,7 +104,8 @@ export function renderOutboxMail(d: {
     ['Message-ID', d.messageId],
     ...Object.entries(m.headers ?? {}),
   ];
-  const retryable = m.status === 'pending' || m.status === 'failed' || m.status === 'bounced';
+  const retryable =
+    m.status === 'pending' || m.status === 'failed' || m.status === 'bounced' || (m.status === 'sent' && m.deliveredVia === 'outbox');
   const body = html`<div class="settings settings--wide">
   <header class="list-head"><div class="list-head__text"><p class="eyebrow"><a href="/admin/outbox">Mail outbox</a></p><h1>Mail #${m.id}</h1></div></header>
   ${d.notice ? notice(d.notice.text, d.notice.kind) : ''}
