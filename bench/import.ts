@@ -6,7 +6,8 @@ import { importFiles } from '../src/actions/import-files.ts';
 import { openStore } from '../src/db/connection.ts';
 import type { Row } from './table.ts';
 
-export const SHARED = join(import.meta.dirname, '..', '..', 'shared', 'data');
+/** The shared real data: FOLIO_SHARED_DATA, or `../shared/data` beside the checkout. */
+export const SHARED = process.env.FOLIO_SHARED_DATA ?? join(import.meta.dirname, '..', '..', 'shared', 'data');
 
 export async function benchImport(): Promise<Row[]> {
   const dir = mkdtempSync(join(tmpdir(), 'folio-bench-import-'));

@@ -1,6 +1,6 @@
 // `npm run bench [-- SECTION...]`: runs the benchmarks and prints one table per section.
 // Sections: import, http, harvest, members, digest, search, search-1m (makes and indexes a million papers
-// once, in BENCH_CACHE), search-pg, search-quality, and soak (only when named: it runs SOAK_SECONDS,
+// once, in BENCH_CACHE), search-pg, search-quality, stores (SQLite beside PostgreSQL), and soak (only when named: it runs SOAK_SECONDS,
 // 10 minutes by default). Not part of `npm test`; figures are ratios to a baseline of the same run.
 import { cpus } from 'node:os';
 import { benchDigest } from './digest.ts';
@@ -11,6 +11,7 @@ import { benchMembers } from './members.ts';
 import { benchSearch, benchSearch1m, benchSearchPg } from './search.ts';
 import { benchSearchQuality } from './search-quality.ts';
 import { benchSoak, type Table } from './soak.ts';
+import { benchStores } from './stores.ts';
 import { formatTable, type Row } from './table.ts';
 
 const SECTIONS: Record<string, [string, () => Promise<Row[] | Table[]>]> = {
@@ -27,6 +28,7 @@ const SECTIONS: Record<string, [string, () => Promise<Row[] | Table[]>]> = {
   'search-1m': ['Search on a million papers made from the real ones', benchSearch1m],
   'search-pg': ['Search on PostgreSQL (77k real papers)', benchSearchPg],
   'search-quality': ['Search quality: rankers and fusions', benchSearchQuality],
+  stores: ['The same instance on SQLite and on PostgreSQL', benchStores],
 };
 /** Sections run when none is named (the soak is long: it runs when asked for). */
 const DEFAULT_SECTIONS = Object.keys(SECTIONS).filter((s) => s !== 'soak');

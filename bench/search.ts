@@ -99,7 +99,7 @@ export async function benchQueries(db: Kysely<Database>, count = QUERY_COUNT): P
 }
 
 /** The query set, read from the real corpus (so both corpora get the same queries). */
-async function realQueries(): Promise<string[]> {
+export async function realQueries(): Promise<string[]> {
   const real = await openStore(await realCorpus(log));
   try {
     return await benchQueries(real.db);
@@ -162,7 +162,7 @@ interface BuildInfo {
 }
 
 /** Builds the index with the CLI (a child process, as the job does), or reads the cached build's report. */
-async function ensureIndex(dataDir: string, databaseUrl?: string): Promise<BuildInfo> {
+export async function ensureIndex(dataDir: string, databaseUrl?: string): Promise<BuildInfo> {
   const store = await openStore(dataDir, databaseUrl);
   const cur = await currentIndex(store.db);
   await store.close();
@@ -226,7 +226,7 @@ async function latencyRows(label: string, timed: Timed[], queries: string[]): Pr
   return rows;
 }
 
-function rankers(store: Store, config: Config): Timed[] {
+export function rankers(store: Store, config: Config): Timed[] {
   const svc = searchService(store, config);
   const full = (mode: SearchMode) => (q: string) => search(svc, { q, mode, filters: {}, offset: 0, limit: RESULTS });
   return [
@@ -306,8 +306,11 @@ export async function benchSearch1m(): Promise<Table[]> {
   return sqliteSection(`${Math.round(target / 1000)}k synthetic`, await syntheticCorpus(target, log));
 }
 
-/** PostgreSQL beside SQLite: the real corpus copied with `migrateStore`, indexed in pgvector. */
-export async function benchSearchPg(): Promise<Table[]> {
+/**
+ * The real corpus copied into PostgreSQL (`folio migrate-store`) and indexed in pgvector, in a database
+ * kept between runs (BENCH_REBUILD=1 copies it again). Returns the SQLite folder and the copy's URL.
+ */
+export async function pgCorpus(): Promise<{ dir: string; url: string }> {
   const { migrateStore } = await import('../src/actions/migrate-store.ts');
   const pg = await import('pg');
   const admin = process.env.FOLIO_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -325,6 +328,13 @@ export async function benchSearchPg(): Promise<Table[]> {
     await migrateStore(sqliteFile(dir), url.toString());
   }
   await client.end();
+  return { dir, url: url.toString() };
+}
+
+/** PostgreSQL beside SQLite: the real corpus copied with `migrateStore`, indexed in pgvector. */
+export async function benchSearchPg(): Promise<Table[]> {
+  const { dir, url: pgUrl } = await pgCorpus();
+  const url = new URL(pgUrl);
   const build = await ensureIndex(dir, url.toString());
   const config = loadConfig({}, { dataDir: dir, databaseUrl: url.toString(), logLevel: 'silent', demo: '0' });
   const store = await openStore(dir, url.toString());

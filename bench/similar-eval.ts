@@ -10,7 +10,7 @@ let method: string | undefined;
 let dims: number | undefined;
 let svdMaxDocs: number | undefined;
 let json = false;
-let data = resolve(import.meta.dirname, '../../shared/data');
+let data = process.env.FOLIO_SHARED_DATA ?? resolve(import.meta.dirname, '../../shared/data');
 for (let i = 0; i < args.length; i++) {
   const a = args[i];
   if (a === '--train') train.push(args[++i] as string);

@@ -5,9 +5,11 @@
 // style inline (most clients drop <style>; the one here only adds dark colours and narrow-screen padding
 // for the clients that honour it), no images, no scripts, widths that shrink on a phone. Colours are
 // mid-contrast so that clients which invert a light mail for dark mode still give a readable result.
-// Every value is escaped (web/html.ts).
+// Every value is escaped (web/html.ts). Math in titles and summaries is written as Unicode text
+// (domain/tex-text.ts): no mail client would load KaTeX's stylesheet.
 import type { EntryView, PaperView } from '../db/queries/papers.ts';
 import type { DigestPeriod, Topics } from '../domain/digest.ts';
+import { texToText } from '../domain/tex-text.ts';
 import { type Html, html, trusted } from '../web/html.ts';
 import { compactNumber, dayRange, fullDay, plural, snippet } from '../web/views/format.ts';
 
@@ -55,10 +57,10 @@ const TEXT_WIDTH = 72;
 
 export function digestPaperOf(v: PaperView | EntryView): DigestPaper {
   const org = ('entryOrganization' in v ? v.entryOrganization : undefined) ?? v.organization;
-  const summary = v.paper.ai_summary?.trim() || v.paper.abstract;
+  const summary = texToText(v.paper.ai_summary?.trim() || v.paper.abstract);
   return {
     id: v.paper.id,
-    title: v.paper.title.replace(/\s+/g, ' ').trim(),
+    title: texToText(v.paper.title).replace(/\s+/g, ' ').trim(),
     authors: v.authors.filter((a) => a.hidden !== 1).map((a) => a.name),
     ...(org ? { organization: org.fullname || org.name } : {}),
     summary: snippet(summary, SUMMARY_CHARS),

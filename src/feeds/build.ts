@@ -2,9 +2,11 @@
 // it and adds the elements each spec requires). Item ids are stable: the same paper in the same place
 // (a day, a week, a month, or the trending list) always has the same GUID, so readers never show it
 // twice.
+
 import { Feed } from 'feed';
 import type { PaperView } from '../db/queries/papers.ts';
 import { arxivAbsUrl, arxivPdfUrl } from '../domain/arxiv-id.ts';
+import { texToText } from '../domain/tex-text.ts';
 import { html } from '../web/html.ts';
 
 export type FeedFormat = 'rss' | 'atom';
@@ -90,13 +92,14 @@ export function buildFeed(
       }
     })();
     feed.addItem({
-      title: xmlSafe(p.title.replace(/\s+/g, ' ').trim()),
+      // Feed readers show titles and descriptions as plain text: math as Unicode (domain/tex-text.ts).
+      title: xmlSafe(texToText(p.title).replace(/\s+/g, ' ').trim()),
       id: `${self('atom')}#${item.key}`,
       guid: `${self('atom')}#${item.key}`,
       link,
       date: item.date,
       ...(p.published_at ? { published: new Date(p.published_at) } : {}),
-      description: xmlSafe(p.abstract.replace(/\s+/g, ' ').trim()),
+      description: xmlSafe(texToText(p.abstract).replace(/\s+/g, ' ').trim()),
       content: xmlSafe(content(item.view, baseUrl)),
       author: item.view.authors.slice(0, FEED_MAX_AUTHORS).map((a) => ({ name: xmlSafe(a.name) })),
       category: categories,

@@ -5,6 +5,7 @@ import { harvestArxiv, summaryLine as harvestSummary, nextFromDay, unfinishedHar
 import { type Config, trendingParams } from '../config.ts';
 import type { Store } from '../db/connection.ts';
 import { recomputeTrending } from '../db/queries/trending.ts';
+import { MAIL_SEND_JOB } from '../email/outbox.ts';
 import { enqueueOnce, REBUILD_JOB, runRebuildProcess, runUpdateJob, SEARCH_UPDATE_CRON, UPDATE_JOB } from '../search/jobs.ts';
 import { digestHandlers, digestScheduleEntries } from './digest-jobs.ts';
 import { checkCron, type ScheduleEntry, Scheduler } from './schedule.ts';
@@ -86,9 +87,12 @@ export function scheduleEntries(config: Config): ScheduleEntry[] {
   return entries;
 }
 
+/** Job kinds with a loop of their own in every worker: mail goes out while a long job runs. */
+export const QUICK_LANE: readonly string[] = [MAIL_SEND_JOB];
+
 export function buildWorker(config: Config, store: Store, log: Logger): Worker {
   const handlers = jobHandlers(config, store);
   // Only schedule what some handler can run: a schedule without a handler would pile up jobs.
   const entries = scheduleEntries(config).filter((e) => e.kind in handlers);
-  return new Worker(store.db, handlers, new Scheduler(store.db, entries), log, POLL_MS, config.jobLeaseSeconds * 1000);
+  return new Worker(store.db, handlers, new Scheduler(store.db, entries), log, POLL_MS, config.jobLeaseSeconds * 1000, QUICK_LANE);
 }

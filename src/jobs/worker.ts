@@ -1,5 +1,7 @@
 // The worker: ticks the schedule, claims due jobs one at a time, keeps their lease alive while they
 // run, and records success or failure (with backoff) in the queue.
+// Jobs run in lanes: the kinds named in `quickLane` (mail delivery) have a loop of their own, so that
+// a digest never waits behind a long job (a search index rebuild, a harvest) in the main loop.
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -39,11 +41,18 @@ export class Worker {
     private readonly log: Logger,
     private readonly pollMs = POLL_MS,
     private readonly leaseMs = LEASE_MS,
+    /** Kinds run by a loop of their own, beside the main loop that runs every other kind. */
+    private readonly quickLane: readonly string[] = [],
   ) {}
 
   async start(): Promise<void> {
     await this.scheduler?.start();
-    this.loop = this.run();
+    const all = Object.keys(this.handlers);
+    const quick = this.quickLane.filter((k) => all.includes(k));
+    const main = all.filter((k) => !quick.includes(k));
+    const loops = [this.run(main, true)];
+    if (quick.length) loops.push(this.run(quick, false));
+    this.loop = Promise.all(loops).then(() => undefined);
   }
 
   /** Asks the running job to stop and waits for the loop to end. */
@@ -53,9 +62,13 @@ export class Worker {
     await this.loop;
   }
 
-  /** Runs one due job if there is one; returns whether it did (used by tests and `folio jobs run`). */
-  async runOnce(): Promise<Job | undefined> {
-    const job = await claimNext(this.db, this.id, Object.keys(this.handlers), new Date(), this.leaseMs);
+  /**
+   * Runs one due job of `kinds` (default: any it has a handler for) if there is one; returns it (used
+   * by the loops, tests and `folio jobs run`).
+   */
+  async runOnce(kinds: readonly string[] = Object.keys(this.handlers)): Promise<Job | undefined> {
+    if (!kinds.length) return undefined;
+    const job = await claimNext(this.db, this.id, [...kinds], new Date(), this.leaseMs);
     if (!job) return undefined;
     const handler = this.handlers[job.kind] as JobHandler;
     const beat = setInterval(() => {
@@ -84,11 +97,11 @@ export class Worker {
     return job;
   }
 
-  private async run(): Promise<void> {
+  private async run(kinds: readonly string[], ticks: boolean): Promise<void> {
     while (!this.stopping) {
       try {
-        await this.scheduler?.tick();
-        if (await this.runOnce()) continue;
+        if (ticks) await this.scheduler?.tick();
+        if (await this.runOnce(kinds)) continue;
       } catch (err) {
         this.log.error({ err }, 'worker loop error');
       }

@@ -1,6 +1,6 @@
 // Several stateless processes on one PostgreSQL database: web processes serve from it, workers share
 // its queue. A worker killed mid-job lets another finish the job; a scheduled job runs once per due
-// time however many workers tick.
+// time however many workers tick, and a scheduled digest reaches each subscriber once (real SMTP).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,9 +8,12 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../../src/db/connection.ts';
+import { DIGEST_COMPOSE_JOB } from '../../src/jobs/digest-jobs.ts';
 import { enqueue } from '../../src/jobs/queue.ts';
 import { type ArxivStandin, startArxivStandin } from '../support/arxiv-standin/server.ts';
+import { addSubscribers, listPapers, manySubscribers } from '../support/digest.ts';
 import { addPaper, apiToken, makeMember } from '../support/members.ts';
+import { startSmtp } from '../support/smtp.ts';
 import { createTestDatabase } from '../support/store.ts';
 
 const LEASE_SECONDS = 5;
@@ -167,6 +170,75 @@ describe('workers sharing one queue', () => {
     const dues = jobs.map((j) => Date.parse(j.due_at)).sort((x, y) => x - y);
     for (let i = 1; i < dues.length; i++) expect((dues[i] as number) - (dues[i - 1] as number)).toBeGreaterThanOrEqual(2000);
   }, 200_000);
+});
+
+describe('a scheduled digest with two workers', () => {
+  /** The UTC day `n` days before `d`, as YYYY-MM-DD. */
+  const daysBefore = (d: Date, n: number) => new Date(d.getTime() - n * 86_400_000).toISOString().slice(0, 10);
+
+  it('is composed once and reaches each subscriber once', async (ctx) => {
+    // The digest goes out at FOLIO_DIGEST_TIME (HH:MM): pick the next minute at least 25 s away, so that
+    // both workers are up when it falls due.
+    const due = new Date(Math.ceil((Date.now() + 25_000) / 60_000) * 60_000);
+    const weekday = due.getUTCDay();
+    // Daily digests go out Monday to Friday only; on a weekend there is no due time to wait for.
+    if (weekday === 0 || weekday === 6) ctx.skip();
+    const smtp = await startSmtp();
+    try {
+      // Lists on the four days before: the run due today covers yesterday's list. (A run missed within
+      // the last day is caught up at start, by both workers at once: it must be sent once too.)
+      for (let n = 1; n <= 4; n++) {
+        const day = daysBefore(due, n);
+        await listPapers(store, day, [
+          { id: `2699.${n}0001`, title: `Scheduled digest paper A of ${day}`, upvotes: 9 },
+          { id: `2699.${n}0002`, title: `Scheduled digest paper B of ${day}`, upvotes: 4 },
+        ]);
+      }
+      const subs = manySubscribers(30, 'cluster');
+      const subIds = await addSubscribers(store, subs);
+      const hhmm = due.toISOString().slice(11, 16);
+      const extra = {
+        FOLIO_DIGEST_TIME: hhmm,
+        FOLIO_TIMEZONE: 'UTC',
+        FOLIO_SMTP_URL: smtp.url,
+        FOLIO_BASE_URL: 'https://papers.example.org',
+        FOLIO_MAIL_FROM: 'Folio Papers <papers@example.org>',
+      };
+      const workers = [start(['worker'], extra), start(['worker'], extra)];
+      const key = `digest-daily@${due.toISOString()}`;
+      const job = await until(
+        `the digest due at ${hhmm} to be sent`,
+        async () => {
+          const j = await store.db.selectFrom('jobs').selectAll().where('unique_key', '=', key).executeTakeFirst();
+          return j?.state === 'done' ? j : undefined;
+        },
+        150_000,
+      );
+      // Every mail of the run is in by now (the compose job queues them, the mail-send job sends them);
+      // wait for them, then a moment more for any copy that should not come.
+      const yesterday = daysBefore(due, 1);
+      const todays = () => smtp.received.filter((r) => r.messageId?.startsWith(`<digest.daily.${yesterday}.`));
+      await until('30 digests of yesterday', async () => todays().length >= subs.length, 60_000);
+      await sleep(3000);
+      for (const p of workers) p.kill('SIGKILL');
+
+      expect(job.attempts).toBe(1);
+      const composeJobs = await store.db.selectFrom('jobs').select('unique_key').where('kind', '=', DIGEST_COMPOSE_JOB).execute();
+      const keys = composeJobs.map((j) => j.unique_key);
+      expect(new Set(keys).size).toBe(keys.length);
+      // Today's run: one digest per subscriber, each with its own Message-ID, none twice.
+      expect(
+        todays()
+          .map((r) => r.messageId)
+          .sort(),
+      ).toEqual(subIds.map((id) => `<digest.daily.${yesterday}.${id}@example.org>`).sort());
+      // Nothing at all arrived twice (a caught-up run included).
+      const ids = smtp.received.map((r) => r.messageId);
+      expect(new Set(ids).size).toBe(ids.length);
+    } finally {
+      await smtp.close();
+    }
+  }, 240_000);
 });
 
 describe('web processes', () => {

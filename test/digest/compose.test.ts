@@ -168,6 +168,29 @@ describe('compose', () => {
     expect((await composeDigests({ db: t.store.db, config: t.config, period: empty })).queued).toBe(3);
   });
 
+  it('writes the math of titles and summaries as Unicode text, in both parts', async () => {
+    await listPapers(t.store, DAY, [
+      {
+        id: '2606.00009',
+        title: 'Scaling $O(n \\log n)$ attention to $10^{9}$ tokens',
+        summary: 'We bound the error by $\\epsilon \\leq \\frac{1}{\\sqrt{n}}$ in $\\mathbb{R}^{d}$.',
+        upvotes: 99,
+      },
+    ]);
+    await addSubscribers(t.store, [{ email: 'reader@example.org' }]);
+    await composeDigests({ db: t.store.db, config: t.config, period: daily });
+    const row = await t.store.db
+      .selectFrom('outbox')
+      .select(['text_body', 'html_body'])
+      .where('kind', '=', 'digest')
+      .executeTakeFirstOrThrow();
+    for (const body of [row.text_body, row.html_body]) {
+      expect(body).toContain('Scaling O(n log n) attention to 10⁹ tokens');
+      expect(body).toContain('ϵ ≤ 1/√n in ℝᵈ');
+      expect(body).not.toMatch(/\$|\\(?:log|frac|sqrt|mathbb)/);
+    }
+  });
+
   it('dry-run writes nothing', async () => {
     await addSubscribers(t.store, manySubscribers(4));
     const seen: string[] = [];

@@ -1,6 +1,7 @@
 // The harvest as a whole: the stand-in arXiv serves listings as OAI-PMH pages; Folio stores them and
 // must end with exactly the source's corpus — uninterrupted, killed with SIGKILL and resumed, or after
 // faults — while keeping its polite delay (measured on the server's request log).
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { harvestArxiv, nextFromDay, unfinishedHarvest } from '../../src/actions/harvest-arxiv.ts';
 import type { Store } from '../../src/db/connection.ts';
@@ -12,7 +13,7 @@ import { Worker } from '../../src/jobs/worker.ts';
 import { keywordSearch } from '../../src/search/keyword/fts.ts';
 import { parseQuery } from '../../src/search/keyword/query.ts';
 import { type ArxivStandin, startArxivStandin } from '../support/arxiv-standin/server.ts';
-import { type CliRun, runFolio } from '../support/cli.ts';
+import { type CliRun, runFolio, startFolio } from '../support/cli.ts';
 import { buildStore, type TestStore } from '../support/store.ts';
 
 const SET = 'cs';
@@ -42,6 +43,31 @@ async function dump(store: Store) {
 
 function runCli(env: NodeJS.ProcessEnv, args: string[], killAfterMs?: number): Promise<CliRun> {
   return runFolio(['ingest', 'arxiv', ...args], env, killAfterMs);
+}
+
+/** Pages the store's harvests have stored in all. */
+async function storedPages(store: Store): Promise<number> {
+  const rows = await store.db.selectFrom('harvests').select('pages').execute();
+  return rows.reduce((n, r) => n + r.pages, 0);
+}
+
+/**
+ * Runs `folio ingest arxiv ARGS` and kills it (SIGKILL) at a random moment up to 1.5 s after it stored
+ * its first page; a run that ends first is returned as it ended.
+ */
+async function killAfterProgress(t: TestStore, args: string[]): Promise<CliRun> {
+  const before = await storedPages(t.store);
+  const run = startFolio(['ingest', 'arxiv', ...args], t.env);
+  let ended = false;
+  void run.done.then(() => {
+    ended = true;
+  });
+  while (!ended && (await storedPages(t.store)) <= before) await sleep(50);
+  if (!ended) {
+    await sleep(Math.random() * 1500);
+    run.child.kill('SIGKILL');
+  }
+  return run.done;
 }
 
 describe('harvesting into the store', () => {
@@ -95,13 +121,17 @@ describe('resuming', () => {
       const args = ['--set', SET, '--from', FROM, '--until', UNTIL, '--endpoint', standin.oaiUrl, '--delay', '0.1'];
       const full = await runCli(clean.env, args);
       expect(full.code).toBe(0);
+      // Each run is killed once it has stored a page more than the last one (however slowly a loaded
+      // machine starts it), at a random moment after that; then the harvest is resumed.
       const kills: number[] = [];
-      let run = await runCli(killed.env, args, 1500 + Math.random() * 2000);
+      let run = await killAfterProgress(killed, args);
       for (let i = 0; i < 4 && run.signal === 'SIGKILL'; i++) {
         kills.push(i);
-        run = await runCli(killed.env, ['--resume'], 1200 + Math.random() * 2500);
+        run = await killAfterProgress(killed, ['--resume']);
       }
-      while (run.code !== 0) run = await runCli(killed.env, ['--resume']);
+      // Resume to the end; a resume that fails says why (a bounded number of tries, not a loop forever).
+      for (let i = 0; i < 3 && run.code !== 0; i++) run = await runCli(killed.env, ['--resume']);
+      expect(run.code, `the last resume: ${run.signal ?? ''} ${run.stderr}`).toBe(0);
       expect(kills.length, 'at least one run was killed mid-harvest').toBeGreaterThan(0);
       expect(run.stdout).toMatch(/^harvested \d+ records \(\d+ new, \d+ updated, 0 skipped\) in \d+ pages$/m);
       const a = await dump(clean.store);

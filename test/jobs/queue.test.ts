@@ -1,6 +1,6 @@
 // The queue's promises: one claimant per job, retries with backoff, leases that run out, one job per
 // scheduled due time however many schedulers tick.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { backoffMs, claimNext, complete, DEFAULT_MAX_ATTEMPTS, enqueue, fail, LEASE_MS } from '../../src/jobs/queue.ts';
 import { checkCron, lastDueBetween, type ScheduleEntry, ScheduleError, Scheduler } from '../../src/jobs/schedule.ts';
 import { Worker } from '../../src/jobs/worker.ts';
@@ -91,6 +91,53 @@ describe('failures', () => {
       { kind: 'bad', state: 'queued', last_error: 'handler exploded' },
       { kind: 'good', state: 'done', last_error: null },
     ]);
+  });
+});
+
+describe('lanes', () => {
+  it('runs a quick-lane job (mail) while a long job holds the main loop, and never the reverse', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    const ran: string[] = [];
+    const worker = new Worker(
+      t.store.db,
+      {
+        long: async () => {
+          ran.push('long started');
+          await held;
+          ran.push('long done');
+        },
+        mail: async () => {
+          ran.push('mail');
+        },
+        other: async () => {
+          ran.push('other');
+        },
+      },
+      undefined,
+      quiet,
+      10,
+      60_000,
+      ['mail'],
+    );
+    await enqueue(t.store.db, 'long', {});
+    await worker.start();
+    try {
+      await vi.waitFor(() => expect(ran).toEqual(['long started']));
+      await enqueue(t.store.db, 'mail', {});
+      await enqueue(t.store.db, 'other', {});
+      await vi.waitFor(() => expect(ran).toEqual(['long started', 'mail']));
+      // The main loop is busy: 'other' waits for the long job, the mail did not.
+      await new Promise((r) => setTimeout(r, 100));
+      expect(ran).toEqual(['long started', 'mail']);
+      release();
+      await vi.waitFor(() => expect(ran).toEqual(['long started', 'mail', 'long done', 'other']));
+    } finally {
+      release();
+      await worker.stop();
+    }
   });
 });
 

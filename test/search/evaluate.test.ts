@@ -1,10 +1,11 @@
 // The built-in model on the CSFCube dev split (real data from ../shared/data). Trained on the
 // collection's own 4,205 papers, as an instance trains on its own corpus: takes a few seconds.
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type EvalReport, evaluateSimilar, formatReport } from '../../src/search/evaluate.ts';
+import { SHARED_DATA } from '../support/shared-data.ts';
 
-const DATA = fileURLToPath(new URL('../../../shared/data/csfcube/', import.meta.url));
+const DATA = join(SHARED_DATA, 'csfcube');
 
 describe('evaluateSimilar on CSFCube dev', () => {
   let report: EvalReport;

@@ -10,7 +10,7 @@ import { type Config, loadConfig } from '../../src/config.ts';
 import { openStore, type Store } from '../../src/db/connection.ts';
 import { buildApp } from '../../src/web/server.ts';
 
-export const SHARED_DATA = join(import.meta.dirname, '..', '..', '..', 'shared', 'data');
+export { SHARED_DATA } from './shared-data.ts';
 
 /**
  * The PostgreSQL server to run the suite against, as an admin URL (e.g.

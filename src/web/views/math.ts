@@ -1,83 +1,15 @@
 // Titles and abstracts with LaTeX math, rendered by KaTeX on the server so that pages need no script.
 // Only the math segments go through KaTeX (its output is trusted markup); everything else is escaped.
-//
-// Abstracts are full of dollar signs that are money ("Earn $1 Million", "under $200k"), so `$...$`
-// follows Pandoc's rule: the opening `$` has a non-space character right after it, the closing `$` a
-// non-space character right before it and no digit right after it. `\$` is a literal dollar.
+// Where the math is: domain/math-segments.ts.
 import katex from 'katex';
+import { splitMath } from '../../domain/math-segments.ts';
+import { texToText } from '../../domain/tex-text.ts';
 import { escapeHtml, type Html, trusted } from '../html.ts';
 
-/** Longer "math" is almost surely a stray dollar sign; also bounds the time KaTeX may take. */
-export const MAX_MATH_CHARS = 1000;
+export { MAX_MATH_CHARS, splitMath } from '../../domain/math-segments.ts';
+
 /** Largest box KaTeX may draw (em); keeps a hostile `\rule` from covering the page. */
 const KATEX_MAX_SIZE_EM = 20;
-
-type Segment = { kind: 'text'; text: string } | { kind: 'math'; tex: string; display: boolean };
-
-function findClosingDollar(s: string, from: number): number {
-  for (let i = from; i < s.length; i++) {
-    const c = s[i];
-    if (c === '\\') {
-      i++;
-      continue;
-    }
-    if (c === '\n' && s[i + 1] === '\n') return -1; // math never spans a paragraph break
-    if (c !== '$') continue;
-    const before = s[i - 1] ?? ' ';
-    const after = s[i + 1] ?? '';
-    if (/\s/.test(before) || /\d/.test(after)) continue;
-    return i;
-  }
-  return -1;
-}
-
-/** Splits text into plain and math segments. Exported for tests. */
-export function splitMath(s: string): Segment[] {
-  const out: Segment[] = [];
-  let text = '';
-  const pushText = () => {
-    if (text) out.push({ kind: 'text', text });
-    text = '';
-  };
-  const tryMath = (open: string, close: string, display: boolean, i: number): number => {
-    const start = i + open.length;
-    const end = s.indexOf(close, start);
-    if (end < 0 || end === start || end - start > MAX_MATH_CHARS) return -1;
-    pushText();
-    out.push({ kind: 'math', tex: s.slice(start, end), display });
-    return end + close.length;
-  };
-  let i = 0;
-  while (i < s.length) {
-    const c = s[i];
-    const next = s[i + 1];
-    let j = -1;
-    if (c === '\\' && next === '$') {
-      text += '$';
-      i += 2;
-      continue;
-    }
-    if (c === '\\' && next === '(') j = tryMath('\\(', '\\)', false, i);
-    else if (c === '\\' && next === '[') j = tryMath('\\[', '\\]', true, i);
-    else if (c === '$' && next === '$') j = tryMath('$$', '$$', true, i);
-    else if (c === '$' && next !== undefined && !/\s/.test(next)) {
-      const end = findClosingDollar(s, i + 1);
-      if (end > 0 && end - i - 1 <= MAX_MATH_CHARS) {
-        pushText();
-        out.push({ kind: 'math', tex: s.slice(i + 1, end), display: false });
-        j = end + 1;
-      }
-    }
-    if (j > 0) {
-      i = j;
-      continue;
-    }
-    text += c;
-    i++;
-  }
-  pushText();
-  return out;
-}
 
 const URL_RE = /https?:\/\/[^\s<>"'`{}]+/g;
 /**
@@ -151,9 +83,9 @@ export function renderMathParagraphs(s: string, opts: MathOptions = {}): Html[] 
     .map((p) => renderMath(p, opts));
 }
 
-/** The text as a reader would say it, for `<title>` and descriptions: no `\$` escapes. */
+/** The text as a reader would say it, for `<title>` and descriptions: math as Unicode, no `\$` escapes. */
 export function plainText(s: string): string {
-  return s.replace(/\\\$/g, '$').replace(/\\url\{([^}\s]+)\}/g, '$1');
+  return texToText(s);
 }
 
 /** Whether a rendered page needs KaTeX's stylesheet. */
