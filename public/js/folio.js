@@ -41,7 +41,7 @@
   document.addEventListener('keydown', (e) => {
     if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey || typing(e.target)) return;
     if (e.key === '/') {
-      const search = document.getElementById('site-search');
+      const search = document.querySelector('[data-search-box]');
       if (search) {
         e.preventDefault();
         search.focus();

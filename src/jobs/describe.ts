@@ -1,7 +1,7 @@
 // `folio jobs`: the schedule with its next runs, then the recent jobs.
 import type { Config } from '../config.ts';
 import type { Store } from '../db/connection.ts';
-import { recentJobs } from './queue.ts';
+import { dueText, recentJobs } from './queue.ts';
 import { nextRun } from './schedule.ts';
 import { scheduleEntries } from './setup.ts';
 
@@ -19,7 +19,9 @@ export async function describeJobs(config: Config, store: Store, limit: number):
   if (!jobs.length) lines.push('  (none yet)');
   for (const j of jobs) {
     const err = j.last_error ? `  last error: ${j.last_error.split('\n')[0]?.slice(0, 120)}` : '';
-    lines.push(`  #${j.id} ${j.kind.padEnd(16)} ${j.state.padEnd(8)} due ${j.due_at} attempts ${j.attempts}/${j.max_attempts}${err}`);
+    lines.push(
+      `  #${j.id} ${j.kind.padEnd(16)} ${j.state.padEnd(8)} due ${dueText(j.due_at)} attempts ${j.attempts}/${j.max_attempts}${err}`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }

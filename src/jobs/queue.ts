@@ -10,6 +10,16 @@ export const BASE_BACKOFF_MS = 30_000;
 export const MAX_BACKOFF_MS = 60 * 60_000;
 /** How long a claim holds without a heartbeat (default; FOLIO_JOB_LEASE_SECONDS); long jobs renew it. */
 export const LEASE_MS = 5 * 60_000;
+/**
+ * The due time of a job that must run before everything else queued (the queue runs the earliest due
+ * job first): the first search index build of an instance.
+ */
+export const FRONT_OF_QUEUE = new Date(0);
+
+/** How a job's due time reads to a person: "first" for a job put at the front of the queue. */
+export function dueText(dueAt: string): string {
+  return Date.parse(dueAt) === FRONT_OF_QUEUE.getTime() ? 'first' : dueAt;
+}
 
 export type Job = Omit<JobsTable, 'id'> & { id: number };
 

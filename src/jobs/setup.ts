@@ -7,7 +7,7 @@ import type { Store } from '../db/connection.ts';
 import { recomputeTrending } from '../db/queries/trending.ts';
 import { MAIL_SEND_JOB } from '../email/outbox.ts';
 import { enqueueOnce, REBUILD_JOB, runRebuildProcess, runUpdateJob, SEARCH_UPDATE_CRON, UPDATE_JOB } from '../search/jobs.ts';
-import { digestHandlers, digestScheduleEntries } from './digest-jobs.ts';
+import { DIGEST_COMPOSE_JOB, digestHandlers, digestScheduleEntries } from './digest-jobs.ts';
 import { checkCron, type ScheduleEntry, Scheduler } from './schedule.ts';
 import { type JobHandler, type Logger, POLL_MS, Worker } from './worker.ts';
 
@@ -87,8 +87,11 @@ export function scheduleEntries(config: Config): ScheduleEntry[] {
   return entries;
 }
 
-/** Job kinds with a loop of their own in every worker: mail goes out while a long job runs. */
-export const QUICK_LANE: readonly string[] = [MAIL_SEND_JOB];
+/**
+ * Job kinds with a loop of their own in every worker: digests are composed and mail goes out on time
+ * while a long job (a harvest, a search index build) holds the main loop.
+ */
+export const QUICK_LANE: readonly string[] = [DIGEST_COMPOSE_JOB, MAIL_SEND_JOB];
 
 export function buildWorker(config: Config, store: Store, log: Logger): Worker {
   const handlers = jobHandlers(config, store);

@@ -10,7 +10,7 @@ import type { Config } from '../config.ts';
 import type { Store } from '../db/connection.ts';
 import { corpusSize, currentIndex } from '../db/queries/search-indexes.ts';
 import type { Database } from '../db/schema.ts';
-import { enqueue } from '../jobs/queue.ts';
+import { enqueue, FRONT_OF_QUEUE } from '../jobs/queue.ts';
 import type { JobContext } from '../jobs/worker.ts';
 import { MIN_PAPERS_FOR_INDEX, providerChanged, REBUILD_GROWTH, updateSearchIndex } from './index-build.ts';
 
@@ -45,7 +45,7 @@ export async function enqueueOnce(db: Kysely<Database>, kind: string, opts: { du
  */
 export async function queueSearchIndexWork(db: Kysely<Database>): Promise<void> {
   if (!(await currentIndex(db)) && (await corpusSize(db)) >= MIN_PAPERS_FOR_INDEX)
-    await enqueueOnce(db, REBUILD_JOB, { dueAt: new Date(0) });
+    await enqueueOnce(db, REBUILD_JOB, { dueAt: FRONT_OF_QUEUE });
   else await enqueueOnce(db, UPDATE_JOB);
 }
 

@@ -1,19 +1,21 @@
 // Member bits on a page rendered for everyone. Pages are rendered and cached once, signed-out; for a
 // signed-in member the cached bytes are copied with (1) the header's account corner replaced,
-// (2) the CSRF token filled into every form's empty `_csrf` field, and (3) the member's own upvotes
-// pressed, found with one query over the paper ids on the page. So a member never gets another
+// (2) the CSRF token filled into every form's empty `_csrf` field, (3) the member's own upvotes
+// pressed, found with one query over the paper ids on the page, and (4) the digest invitation left
+// out for a member who subscribed (one query, on pages that have it). So a member never gets another
 // member's header from the cache, and the expensive part (lists, KaTeX) is still rendered once.
 //
 // Each page is cut once into a template (byte pieces between the places that change), kept beside its
 // cache entry: a member's copy is then one query and one concatenation, not a search through the page.
 import type { FastifyRequest } from 'fastify';
 import { votedAmong } from '../actions/votes.ts';
+import { subscriptionByEmail, subscriptionOfMember } from '../db/queries/digests.ts';
 import type { AppContext } from './context.ts';
 import { escapeHtml } from './html.ts';
-import { ACCOUNT_END, ACCOUNT_START, memberNav } from './views/account-nav.ts';
+import { ACCOUNT_END, ACCOUNT_START, DIGEST_BANNER_END, DIGEST_BANNER_START, memberNav } from './views/account-nav.ts';
 import { voteAttrs } from './views/components.ts';
 
-type Slot = { kind: 'account' } | { kind: 'csrf' } | { kind: 'vote'; id: string };
+type Slot = { kind: 'account' } | { kind: 'csrf' } | { kind: 'vote'; id: string } | { kind: 'banner'; text: Buffer };
 
 interface Template {
   pieces: Buffer[];
@@ -22,10 +24,11 @@ interface Template {
 }
 
 const EMPTY_CSRF = 'name="_csrf" value=""';
-/** The places that change: the account corner, empty CSRF fields, unpressed vote buttons. */
+/** The places that change: the account corner, empty CSRF fields, unpressed vote buttons, the digest invitation. */
 const PLACES = new RegExp(
   [
     `${ACCOUNT_START}[\\s\\S]*?${ACCOUNT_END}`,
+    `${DIGEST_BANNER_START}[\\s\\S]*?${DIGEST_BANNER_END}`,
     EMPTY_CSRF,
     voteAttrs('\u0000', false)
       .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
@@ -47,6 +50,7 @@ export function buildTemplate(body: string): Template {
     const at = m.index ?? 0;
     pieces.push(Buffer.from(body.slice(last, at)));
     if (m[0].startsWith(ACCOUNT_START)) slots.push({ kind: 'account' });
+    else if (m[0].startsWith(DIGEST_BANNER_START)) slots.push({ kind: 'banner', text: Buffer.from(m[0]) });
     else if (m[0] === EMPTY_CSRF) slots.push({ kind: 'csrf' });
     else {
       const id = unescapeAttr(m[1] as string);
@@ -81,12 +85,17 @@ export async function personalize(ctx: AppContext, req: FastifyRequest, body: st
   const voted = t.paperIds.length ? await votedAmong(ctx.store.db, m.id, t.paperIds) : new Set<string>();
   const account = Buffer.from(memberNav(m, s.csrf).value);
   const csrf = Buffer.from(`name="_csrf" value="${escapeHtml(s.csrf)}"`);
+  const banner = t.slots.some((x) => x.kind === 'banner');
+  const sub = banner ? ((await subscriptionOfMember(ctx.store.db, m.id)) ?? (await subscriptionByEmail(ctx.store.db, m.email))) : undefined;
+  const subscribed = sub !== undefined && sub.status !== 'unsubscribed';
   const out: Buffer[] = [];
   t.slots.forEach((slot, i) => {
     out.push(t.pieces[i] as Buffer);
     if (slot.kind === 'account') out.push(account);
     else if (slot.kind === 'csrf') out.push(csrf);
-    else out.push(Buffer.from(voteAttrs(slot.id, voted.has(slot.id))));
+    else if (slot.kind === 'banner') {
+      if (!subscribed) out.push(slot.text);
+    } else out.push(Buffer.from(voteAttrs(slot.id, voted.has(slot.id))));
   });
   out.push(t.pieces[t.pieces.length - 1] as Buffer);
   return Buffer.concat(out);

@@ -83,6 +83,21 @@ describe('/settings', () => {
     expect((await subscriptionOfMember(t.store.db, m.id))?.status).toBe('unsubscribed');
   });
 
+  it('invites visitors and members who have not subscribed on list pages, not those who have', async () => {
+    await listPapers(t.store, DAY, [{ id: '2606.00001', title: 'A listed paper' }]);
+    const banner = (body: string) => body.includes('class="digest-banner"');
+    const m = await makeMember(t.store, { email: 'grace@example.org' });
+    const b = await signedIn(t.store, m.id);
+    expect(banner((await getPage(t.app, `/papers/date/${DAY}`)).body)).toBe(true);
+    expect(banner((await getPage(t.app, `/papers/date/${DAY}`, b)).body)).toBe(true);
+    expect((await postForm(t.app, '/settings/digest', { frequency: 'daily', categories: '', queries: '' }, b)).statusCode).toBe(303);
+    // The same cached page: the visitor still sees the invitation, the subscribed member does not.
+    expect(banner((await getPage(t.app, `/papers/date/${DAY}`, b)).body)).toBe(false);
+    expect(banner((await getPage(t.app, `/papers/date/${DAY}`)).body)).toBe(true);
+    expect((await postForm(t.app, '/settings/digest', { frequency: 'off' }, b)).statusCode).toBe(303);
+    expect(banner((await getPage(t.app, `/papers/date/${DAY}`, b)).body)).toBe(true);
+  });
+
   it('needs a member and the form token', async () => {
     const anonymous = await postForm(t.app, '/settings/digest', { frequency: 'daily' });
     expect(anonymous.statusCode).toBe(303);

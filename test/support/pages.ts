@@ -19,6 +19,7 @@ export interface DailyItem {
   submittedBy?: { user?: string; name?: string; fullname?: string };
   organization?: { name: string; fullname?: string };
   thumbnail?: string;
+  numComments?: number;
 }
 
 export function readDaily(path: string): DailyItem[] {

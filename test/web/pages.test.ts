@@ -325,6 +325,19 @@ describe('the paper page', () => {
     expect(root.querySelector('link[href="/static/katex/katex.min.css"]')).toBeNull();
   });
 
+  it('says where comments counted on Hugging Face are, instead of a count the thread does not show', async () => {
+    const item = Object.values(files)
+      .flat()
+      .find((i) => (i.numComments ?? 0) > 0) as DailyItem;
+    const { root } = await get(`/papers/${item.paper.id}`);
+    const facts = root.querySelectorAll('.facts > div').find((d) => text(d.querySelector('dt')) === 'Comments');
+    expect(text(facts?.querySelector('dd'))).toBe(`0 here · ${item.numComments} on Hugging Face`);
+    const hf = `https://huggingface.co/papers/${item.paper.id}#community`;
+    expect(href(root, '.facts a[href^="https://huggingface.co/"]')).toBe(hf);
+    expect(text(root.querySelector('#discussion'))).toContain('No comments here yet');
+    expect(href(root, '#discussion a[href^="https://huggingface.co/"]')).toBe(hf);
+  });
+
   it('renders math on the server and leaves money alone', async () => {
     const { status, body, root } = await get('/papers/2605.00001');
     expect(status).toBe(200);

@@ -163,6 +163,10 @@ describe('with the meaning index', () => {
         expect(form?.querySelector(`[name="${name}"]`), name).not.toBeNull();
       }
       expect(root.querySelectorAll('form[data-search-form] option').length).toBeGreaterThan(3);
+      // One search box: the page's own; the header's is left out here (every other page has it).
+      expect(root.querySelectorAll('input[name="q"]').length).toBe(1);
+      expect(root.querySelectorAll('[data-search-box]').length).toBe(1);
+      expect((await getPage(t.app, '/papers')).root.querySelectorAll('header input[name="q"][data-search-box]').length).toBe(1);
       expect(root.querySelectorAll('[data-paper-item]').length).toBe(20);
       expect(root.querySelectorAll('.paper__title mark').length).toBeGreaterThan(0);
       expect(root.querySelector('link[type="application/rss+xml"]')?.getAttribute('href')).toBe('/feeds/search.rss?q=video%20generation');

@@ -16,7 +16,15 @@ import { hiddenBanner, renderPaperTools } from '../views/paper-tools.ts';
 export async function discussionFor(ctx: AppContext, paperId: string, path: string, viewer?: DiscussionViewer): Promise<Html> {
   const rows = await paperComments(ctx.store.db, paperId);
   const nodes = buildThread(rows, { seeHidden: viewer ? canModerate(viewer.member.role) : false });
-  return renderDiscussion({ paperId, path, nodes, count: countShown(nodes), ...(viewer ? { viewer } : {}) });
+  const paper = await ctx.store.db.selectFrom('papers').select('imported_comments').where('id', '=', paperId).executeTakeFirst();
+  return renderDiscussion({
+    paperId,
+    path,
+    nodes,
+    count: countShown(nodes),
+    importedCount: paper?.imported_comments ?? 0,
+    ...(viewer ? { viewer } : {}),
+  });
 }
 
 export async function memberExtras(ctx: AppContext, view: PaperView, m: Member, path: string): Promise<PaperPageExtras> {

@@ -7,6 +7,9 @@ import { avatar, submitterPath } from './components.ts';
 
 export const ACCOUNT_START = '<!--account-->';
 export const ACCOUNT_END = '<!--/account-->';
+/** Around the digest invitation on list pages: a member who already subscribed does not see it. */
+export const DIGEST_BANNER_START = '<!--digest-banner-->';
+export const DIGEST_BANNER_END = '<!--/digest-banner-->';
 
 export function anonymousNav(): Html {
   return html`<nav class="account" aria-label="Account"><a class="account__link" href="/signin">Sign in</a><a class="button button--primary account__signup" href="/signup">Sign up</a></nav>`;

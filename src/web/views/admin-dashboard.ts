@@ -1,6 +1,7 @@
 // The overview at the top of /admin (admins only): growth over the last months as small charts, the job
 // queue, the latest harvests and the mail outbox.
 import type { harvestStatus, jobStatus, WeeklySeries } from '../../db/queries/admin-stats.ts';
+import { dueText } from '../../jobs/queue.ts';
 import { type Html, html } from '../html.ts';
 import { barChart } from './charts.ts';
 
@@ -34,12 +35,12 @@ function jobs(d: DashboardData): Html {
   ${
     kinds.length
       ? html`<div class="table-wrap"><table class="table table--stack"><thead><tr><th scope="col">Kind</th><th scope="col">Queued</th><th scope="col">Running</th><th scope="col">Done</th><th scope="col">Failed</th></tr></thead><tbody>
-    ${kinds.map((k) => html`<tr><td><code>${k}</code></td><td>${n(k, 'queued')}</td><td>${n(k, 'running')}</td><td>${n(k, 'done')}</td><td${n(k, 'failed') ? html` class="warn"` : ''}>${n(k, 'failed')}</td></tr>`)}
+    ${kinds.map((k) => html`<tr><td><code>${k}</code></td><td data-label="Queued">${n(k, 'queued')}</td><td data-label="Running">${n(k, 'running')}</td><td data-label="Done">${n(k, 'done')}</td><td data-label="Failed"${n(k, 'failed') ? html` class="warn"` : ''}>${n(k, 'failed')}</td></tr>`)}
   </tbody></table></div>
   <h3>Latest</h3>
   <ul class="admin-list">${d.jobs.recent.map(
     (j) =>
-      html`<li class="admin-list__item"><code>#${j.id} ${j.kind}</code> · ${j.state} · due ${when(j.due_at)} · attempt ${j.attempts}/${j.max_attempts}${
+      html`<li class="admin-list__item"><code>#${j.id} ${j.kind}</code> · ${j.state} · due ${dueText(j.due_at) === 'first' ? 'first' : when(j.due_at)} · attempt ${j.attempts}/${j.max_attempts}${
         j.last_error ? html`<br><span class="warn">${j.last_error.split('\n')[0]?.slice(0, 200)}</span>` : ''
       }</li>`,
   )}</ul>`
@@ -56,7 +57,7 @@ function harvests(d: DashboardData): Html {
       ? html`<div class="table-wrap"><table class="table table--stack"><thead><tr><th scope="col">Set</th><th scope="col">Window</th><th scope="col">Status</th><th scope="col">Records</th><th scope="col">New</th><th scope="col">Skipped</th><th scope="col">Updated</th></tr></thead><tbody>
     ${d.harvests.map(
       (h) =>
-        html`<tr><td>${h.set_spec ?? 'all'}</td><td>${h.from_day ?? '…'} – ${h.until_day ?? 'now'}</td><td${h.status === 'failed' ? html` class="warn" title="${h.last_error ?? ''}"` : ''}>${h.status}</td><td>${h.records} in ${h.pages} pages</td><td>${h.new_papers}</td><td>${h.skipped}</td><td>${when(h.updated_at)}</td></tr>`,
+        html`<tr><td>${h.set_spec ?? 'all'}</td><td data-label="Window">${h.from_day ?? '…'} – ${h.until_day ?? 'now'}</td><td data-label="Status"${h.status === 'failed' ? html` class="warn" title="${h.last_error ?? ''}"` : ''}>${h.status}</td><td data-label="Records">${h.records} in ${h.pages} pages</td><td data-label="New">${h.new_papers}</td><td data-label="Skipped">${h.skipped}</td><td data-label="Updated">${when(h.updated_at)}</td></tr>`,
     )}
   </tbody></table></div>`
       : html`<p class="muted">No harvest yet. The daily harvest runs on its schedule (<code>folio jobs</code> shows when); <code>folio ingest arxiv</code> runs one now.</p>`

@@ -61,12 +61,12 @@ export function renderOutboxList(d: OutboxListData): string {
     <tbody>${d.mails.map(
       (m) => html`<tr>
       <td><a href="/admin/outbox/${m.id}">${m.id}</a></td>
-      <td>${when(m.createdAt)}</td>
-      <td>${m.to}</td>
+      <td data-label="Queued">${when(m.createdAt)}</td>
+      <td data-label="To">${m.to}</td>
       <td><a href="/admin/outbox/${m.id}">${m.subject}</a>${m.lastError ? html`<br><span class="warn">${m.lastError.slice(0, 200)}</span>` : ''}</td>
-      <td>${m.kind}</td>
-      <td>${statusBadge(m)}${m.status === 'pending' && m.attempts > 0 ? html`<br><span class="muted">next ${when(m.nextAttemptAt)}</span>` : ''}</td>
-      <td>${m.attempts}</td>
+      <td data-label="Kind">${m.kind}</td>
+      <td data-label="State">${statusBadge(m)}${m.status === 'pending' && m.attempts > 0 ? html`<br><span class="muted">next ${when(m.nextAttemptAt)}</span>` : ''}</td>
+      <td data-label="Tries">${m.attempts}</td>
     </tr>`,
     )}</tbody></table></div>
   ${d.older ? html`<p><a class="button" href="/admin/outbox?${d.status ? `status=${d.status}&` : ''}before=${d.older}">Older mails</a></p>` : ''}`
@@ -78,7 +78,9 @@ export function renderOutboxList(d: OutboxListData): string {
       d.suppressed.length
         ? html`<div class="table-wrap"><table class="table table--stack"><thead><tr><th scope="col">Address</th><th scope="col">Refusals</th><th scope="col">Since</th><th scope="col">Last refusal</th><th scope="col"><span class="visually-hidden">Action</span></th></tr></thead><tbody>
       ${d.suppressed.map(
-        (a) => html`<tr><td>${a.email}</td><td>${a.hard_bounces}</td><td>${when(a.suppressed_at)}</td><td>${a.last_error ?? ''}</td>
+        (
+          a,
+        ) => html`<tr><td>${a.email}</td><td data-label="Refusals">${a.hard_bounces}</td><td data-label="Since">${when(a.suppressed_at)}</td><td data-label="Last refusal">${a.last_error ?? ''}</td>
         <td><form method="post" action="/admin/outbox/addresses/allow">${csrfField(d.csrf)}<input type="hidden" name="email" value="${a.email}"><button class="button button--small" type="submit">Allow again</button></form></td></tr>`,
       )}
     </tbody></table></div>`

@@ -70,8 +70,8 @@ function members(d: AdminData): Html {
       const target = { id: m.id, role: m.role };
       return html`<tr>
       <td><a href="${submitterPath(m.username)}">@${m.username}</a><br><span class="muted">${m.email} · joined ${mediumDay(m.created_at)}</span></td>
-      <td>${m.role}</td>
-      <td>${m.suspended_at ? html`<span class="badge badge--danger">suspended</span> <span class="muted">${m.suspended_reason ?? ''}</span>` : m.email_confirmed_at ? 'active' : html`<span class="muted">email not confirmed</span>`}</td>
+      <td data-label="Role">${m.role}</td>
+      <td data-label="Status">${m.suspended_at ? html`<span class="badge badge--danger">suspended</span> <span class="muted">${m.suspended_reason ?? ''}</span>` : m.email_confirmed_at ? 'active' : html`<span class="muted">email not confirmed</span>`}</td>
       <td class="table__actions">
         ${
           canSetRole(d.actor, target)
@@ -119,7 +119,7 @@ function log(d: AdminData): Html {
   ${
     d.log.length
       ? html`<div class="table-wrap"><table class="table table--stack"><thead><tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">What</th><th scope="col">Target</th><th scope="col">Why</th></tr></thead><tbody>
-    ${d.log.map((r) => html`<tr><td>${r.created_at.slice(0, 16).replace('T', ' ')}</td><td>@${r.actor}</td><td><code>${r.action}</code></td><td>${targetLink(r)}</td><td>${r.reason}</td></tr>`)}
+    ${d.log.map((r) => html`<tr><td>${r.created_at.slice(0, 16).replace('T', ' ')}</td><td data-label="Who">@${r.actor}</td><td data-label="What"><code>${r.action}</code></td><td data-label="Target">${targetLink(r)}</td><td data-label="Why">${r.reason}</td></tr>`)}
   </tbody></table></div>`
       : html`<p class="muted">Nothing logged yet.</p>`
   }

@@ -26,6 +26,13 @@ export interface DiscussionData {
   nodes: ThreadNode<CommentView>[];
   count: number;
   viewer?: DiscussionViewer;
+  /** Comments counted on Hugging Face (imported with the paper, their text is not). */
+  importedCount?: number;
+}
+
+/** The paper's discussion on Hugging Face. */
+export function huggingFaceUrl(paperId: string): string {
+  return `https://huggingface.co/papers/${encodeURIComponent(paperId)}#community`;
 }
 
 const TIME = new Intl.DateTimeFormat('en-US', {
@@ -143,6 +150,14 @@ export function renderDiscussion(d: DiscussionData): Html {
   return html`<section class="section discussion" id="discussion" aria-labelledby="discussion-h">
   <h2 id="discussion-h">Discussion <span class="discussion__count">${d.count ? plural(d.count, 'comment') : ''}</span></h2>
   ${compose}
-  ${d.nodes.length ? html`<ol class="comments" data-comments>${d.nodes.map((n) => comment(d, n))}</ol>` : html`<p class="muted">No comments yet. Start the discussion.</p>`}
+  ${
+    d.nodes.length
+      ? html`<ol class="comments" data-comments>${d.nodes.map((n) => comment(d, n))}</ol>`
+      : html`<p class="muted">No comments here yet. Start the discussion.${
+          d.importedCount
+            ? html` ${plural(d.importedCount, 'comment')} on this paper are <a href="${huggingFaceUrl(d.paperId)}" rel="nofollow noopener">on Hugging Face</a>.`
+            : ''
+        }</p>`
+  }
 </section>`;
 }

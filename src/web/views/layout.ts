@@ -46,6 +46,8 @@ export interface PageOptions {
   math?: boolean;
   /** Prefills the search box. */
   query?: string;
+  /** The page has a search box of its own (the search page): the header leaves its box out. */
+  ownSearch?: boolean;
   /** `noindex` for error pages and deep list pages. */
   noindex?: boolean;
   /** Feeds of this page: each path is a feed without extension (`/feeds/daily`), offered as RSS and Atom. */
@@ -88,7 +90,7 @@ function tabHref(name: TabName, tabs: Tabs): string {
   return '/papers/trending';
 }
 
-function header(tabs: Tabs, query: string | undefined): Html {
+function header(tabs: Tabs, query: string | undefined, ownSearch: boolean): Html {
   return html`<header class="site-header">
   <div class="site-header__inner">
     <a class="brand" href="/papers"><img class="brand__logo" src="/static/img/logo.svg" alt="" width="28" height="28"><span class="brand__name">${site.name}</span></a>
@@ -100,11 +102,15 @@ function header(tabs: Tabs, query: string | undefined): Html {
         )}
       </ul>
     </nav>
-    <form class="search" role="search" method="get" action="/search">
+    ${
+      ownSearch
+        ? ''
+        : html`<form class="search" role="search" method="get" action="/search">
       <label class="visually-hidden" for="site-search">Search papers</label>
-      <input id="site-search" class="search__input" type="search" name="q" value="${query ?? ''}" placeholder="Search papers" autocomplete="off" maxlength="500">
+      <input id="site-search" class="search__input" type="search" name="q" value="${query ?? ''}" placeholder="Search papers" autocomplete="off" maxlength="500" data-search-box>
       <button class="search__button" type="submit">Search</button>
-    </form>
+    </form>`
+    }
     ${trusted(ACCOUNT_START)}${anonymousNav()}${trusted(ACCOUNT_END)}
   </div>
 </header>`;
@@ -143,7 +149,7 @@ ${o.math ? html`<link rel="stylesheet" href="/static/katex/katex.min.css">` : ''
 </head>
 <body>
 <a class="skip-link" href="#main">Skip to content</a>
-${header(o.tabs ?? {}, o.query)}
+${header(o.tabs ?? {}, o.query, o.ownSearch === true)}
 <main id="main" class="page" tabindex="-1">
 ${o.body}
 </main>

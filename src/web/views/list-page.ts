@@ -2,7 +2,8 @@
 // and next periods that have papers, and an empty state that points at the nearest days with papers.
 import type { EntryView } from '../../db/queries/papers.ts';
 import type { Period } from '../../domain/periods.ts';
-import { type Html, html } from '../html.ts';
+import { type Html, html, trusted } from '../html.ts';
+import { DIGEST_BANNER_END, DIGEST_BANNER_START } from './account-nav.ts';
 import { type PagerState, pager, paperList } from './components.ts';
 import { dayRange, fullDay, periodShortName, periodTitle, plural, snippet } from './format.ts';
 import { type FeedLink, renderPage, SITE_FEEDS, type TabName, type Tabs } from './layout.ts';
@@ -86,7 +87,7 @@ export function renderListPage(d: ListPageData): string {
   </div>
   ${periodNav(d)}
 </div>
-${d.pager.page === 1 ? html`<p class="digest-banner"><span>Get trending papers in your email inbox!</span> <a href="/subscribe">Subscribe to the digest</a></p>` : ''}
+${d.pager.page === 1 ? html`${trusted(DIGEST_BANNER_START)}<p class="digest-banner"><span>Get trending papers in your email inbox!</span> <a href="/subscribe">Subscribe to the digest</a></p>${trusted(DIGEST_BANNER_END)}` : ''}
 ${d.rows.length ? paperList(d.rows, { firstRank: d.firstRank }) : emptyState(d)}
 ${pager(d.pager)}
 ${d.rows.length > 5 ? periodNav(d) : ''}`;

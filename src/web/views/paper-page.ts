@@ -5,11 +5,21 @@ import type { EntryView, PaperView } from '../../db/queries/papers.ts';
 import { arxivAbsUrl, arxivCategories, arxivPdfUrl } from '../../domain/arxiv-id.ts';
 import { type Html, html } from '../html.ts';
 import { authorPath, githubLink, ICONS, orgLink, paperDomId, submitterPath, userLink, visibleAuthors, voteButton } from './components.ts';
+import { huggingFaceUrl } from './discussion.ts';
 import { mediumDay, snippet } from './format.ts';
 import { renderPage } from './layout.ts';
 import { hasMath, plainText, renderMath, renderMathParagraphs } from './math.ts';
 
 export type PaperPageData = PaperView & { entries: EntryView[] };
+
+/**
+ * Comments here, and those counted on Hugging Face when the paper came from there: their text is not
+ * imported, so the page says where they are rather than a count the thread below does not show.
+ */
+function commentsFact(local: number, imported: number, id: string): Html {
+  if (!imported) return html`${local.toLocaleString('en-US')}`;
+  return html`${local.toLocaleString('en-US')} here · <a href="${huggingFaceUrl(id)}" rel="nofollow noopener">${imported.toLocaleString('en-US')} on Hugging Face</a>`;
+}
 
 function parseList(json: string | null): string[] {
   if (!json) return [];
@@ -64,7 +74,7 @@ function facts(v: PaperPageData): Html {
   }
   ${org ? html`<div><dt>Organization</dt><dd>${orgLink(org)}</dd></div>` : ''}
   <div><dt>Upvotes</dt><dd>${v.upvotes.toLocaleString('en-US')}</dd></div>
-  <div><dt>Comments</dt><dd>${v.numComments.toLocaleString('en-US')}</dd></div>
+  <div><dt>Comments</dt><dd>${commentsFact(p.local_comments, p.imported_comments, p.id)}</dd></div>
   ${categories.length ? html`<div><dt>Categories</dt><dd><ul class="tags">${categories.map((c) => html`<li class="tag">${c}</li>`)}</ul></dd></div>` : ''}
   ${p.comment ? html`<div><dt>arXiv comment</dt><dd>${p.comment}</dd></div>` : ''}
   ${p.journal_ref ? html`<div><dt>Journal reference</dt><dd>${p.journal_ref}</dd></div>` : ''}

@@ -236,7 +236,7 @@ export function renderSearchPage(d: SearchPageData): string {
   <form class="search-form" method="get" action="/search" role="search" data-search-form>
     <label class="visually-hidden" for="search-q">Search all papers</label>
     <div class="search-form__row">
-      <input class="search-form__input" id="search-q" name="q" type="search" value="${d.q}" placeholder="Search all papers: words, &quot;a phrase&quot;, prefix*, -exclude" autocomplete="off" maxlength="1000"${d.q ? '' : html` autofocus`}>
+      <input class="search-form__input" id="search-q" data-search-box name="q" type="search" value="${d.q}" placeholder="Search all papers: words, &quot;a phrase&quot;, prefix*, -exclude" autocomplete="off" maxlength="1000"${d.q ? '' : html` autofocus`}>
       <button class="button button--primary search-form__go" type="submit">Search</button>
     </div>
     ${modeSwitch(d)}
@@ -251,6 +251,7 @@ ${results}
     title,
     description: d.q ? `Papers matching “${d.q}”.` : 'Search every paper by keyword or by meaning.',
     body,
+    ownSearch: true,
     math: hasMath(body.value),
     ...(d.q ? { feeds: [{ title: `Papers matching “${d.q}”`, path: '/feeds/search', query: `q=${encodeURIComponent(d.q)}` }] } : {}),
     noindex: d.page > 1,
