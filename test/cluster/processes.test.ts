@@ -190,8 +190,8 @@ describe('a scheduled digest with two workers', () => {
       for (let n = 1; n <= 4; n++) {
         const day = daysBefore(due, n);
         await listPapers(store, day, [
-          { id: `2699.${n}0001`, title: `Scheduled digest paper A of ${day}`, upvotes: 9 },
-          { id: `2699.${n}0002`, title: `Scheduled digest paper B of ${day}`, upvotes: 4 },
+          { id: `2606.9${n}001`, title: `Scheduled digest paper A of ${day}`, upvotes: 9 },
+          { id: `2606.9${n}002`, title: `Scheduled digest paper B of ${day}`, upvotes: 4 },
         ]);
       }
       const subs = manySubscribers(30, 'cluster');

@@ -10,7 +10,7 @@ const DATA = join(SHARED_DATA, 'csfcube');
 describe('evaluateSimilar on CSFCube dev', () => {
   let report: EvalReport;
   beforeAll(async () => {
-    report = await evaluateSimilar({ corpusDir: DATA, annsPrefix: `${DATA}dev-pid2anns`, train: [] });
+    report = await evaluateSimilar({ corpusDir: DATA, annsPrefix: join(DATA, 'dev-pid2anns'), train: [] });
   }, 120_000);
 
   const method = (name: string) => {
