@@ -2,31 +2,20 @@
 // (desktop and phone, light and dark) under test-output/screenshots/ to look at after a change.
 // Pages are served with the strict Content-Security-Policy the server sends, and any violation (or a
 // document without the policy) fails the test.
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
-import { type Browser, type BrowserContext, chromium } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importFiles } from '../../src/actions/import-files.ts';
 import { DEMO_DIR } from '../../src/actions/load-demo.ts';
 import { weekKeyOf } from '../../src/domain/periods.ts';
 import { CONTENT_SECURITY_POLICY } from '../../src/web/security-headers.ts';
 import { buildApp } from '../../src/web/server.ts';
+import { haveChromium, launch, listenOnLoopback, offlineContext, SCREENSHOTS as SHOTS, VIEWPORTS } from '../support/browser.ts';
 import { buildStore, type TestStore } from '../support/store.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
-const SHOTS = join(import.meta.dirname, '..', '..', 'test-output', 'screenshots');
 /** Two weeks of the bundled demo data: enough for a day, a week and a paper with math. */
 const DEMO_DAYS = /^2026-06-(1[5-9]|2[2-6])\.json\.gz$/;
 /**
@@ -34,19 +23,6 @@ const DEMO_DAYS = /^2026-06-(1[5-9]|2[2-6])\.json\.gz$/;
  * `style-src-attr` allows; inline <style> and <script> stay forbidden.
  */
 const CSP = CONTENT_SECURITY_POLICY;
-const VIEWPORTS = {
-  desktop: { width: 1280, height: 900 },
-  phone: { width: 390, height: 844 },
-} as const;
-
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium && process.env.CI) {
-  throw new Error(`${CHROMIUM} is missing; the browser tests must run in CI (apt-get install -y chromium).`);
-}
-if (!haveChromium) {
-  console.warn(`Skipping browser tests: ${CHROMIUM} is missing (apt-get install -y chromium). In CI they run.`);
-}
-
 describe.skipIf(!haveChromium)('browsing in Chromium', () => {
   let t: TestStore;
   let app: FastifyInstance;
@@ -56,17 +32,13 @@ describe.skipIf(!haveChromium)('browsing in Chromium', () => {
   const violations: string[] = [];
 
   async function newContext(viewport: { width: number; height: number }, colorScheme: 'light' | 'dark'): Promise<BrowserContext> {
-    const context = await browser.newContext({ viewport, colorScheme, deviceScaleFactor: 1 });
-    // Pictures come from other hosts, unreachable in tests: answer at once instead of waiting.
-    await context.route(/^https?:\/\/(?!127\.0\.0\.1)/, (route) => route.abort());
+    // Pictures come from other hosts, unreachable in tests: answered at once instead of waited for.
+    const context = await offlineContext(browser, viewport, colorScheme, { violations });
     // The server itself sends the policy (web/security-headers.ts); every document must carry it.
     context.on('response', (response) => {
       if (response.request().resourceType() === 'document' && response.headers()['content-security-policy'] !== CSP) {
         violations.push(`${response.url()}: no or another Content-Security-Policy`);
       }
-    });
-    context.on('console', (msg) => {
-      if (/Content Security Policy|Refused to/i.test(msg.text())) violations.push(msg.text());
     });
     return context;
   }
@@ -94,12 +66,8 @@ describe.skipIf(!haveChromium)('browsing in Chromium', () => {
       .executeTakeFirstOrThrow();
     mathPaper = row;
     app = await buildApp(t.config, t.store, { logger: false });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const address = app.server.address();
-    if (!address || typeof address === 'string') throw new Error('no port');
-    base = `http://127.0.0.1:${address.port}`;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
-    mkdirSync(SHOTS, { recursive: true });
+    base = await listenOnLoopback(app);
+    browser = await launch();
   }, 120_000);
 
   afterAll(async () => {

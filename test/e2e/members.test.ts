@@ -1,31 +1,17 @@
 // A member in a real browser, under the server's Content-Security-Policy: sign up, confirm the email
 // address from the outbox, upvote without a reload, comment with math and see it rendered. Then
 // screenshots of every member page (desktop and phone, light and dark) under test-output/screenshots/.
-import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, type BrowserContext, chromium } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mailsTo } from '../../src/email/outbox.ts';
 import { SESSION_COOKIE } from '../../src/web/auth.ts';
+import { haveChromium, launch, listenOnLoopback, offlineContext, SCREENSHOTS as SHOTS, VIEWPORTS } from '../support/browser.ts';
 import { addPaper, daysAgo, makeMember, signedIn } from '../support/members.ts';
 import { buildTestApp, type TestApp } from '../support/store.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-const SHOTS = join(import.meta.dirname, '..', '..', 'test-output', 'screenshots');
-const VIEWPORTS = { desktop: { width: 1280, height: 900 }, phone: { width: 390, height: 844 } } as const;
 const DAY = new Date().toISOString().slice(0, 10);
 const PAPER = '2606.60001';
-
-const haveChromium = existsSync(CHROMIUM);
 
 describe.skipIf(!haveChromium)('a member in Chromium', () => {
   let t: TestApp;
@@ -38,11 +24,7 @@ describe.skipIf(!haveChromium)('a member in Chromium', () => {
     colorScheme: 'light' | 'dark',
     session?: string,
   ): Promise<BrowserContext> {
-    const context = await browser.newContext({ viewport, colorScheme, deviceScaleFactor: 1 });
-    await context.route(/^https?:\/\/(?!127\.0\.0\.1)/, (route) => route.abort());
-    context.on('console', (msg) => {
-      if (/Content Security Policy|Refused to/i.test(msg.text())) violations.push(msg.text());
-    });
+    const context = await offlineContext(browser, viewport, colorScheme, { violations });
     if (session) await context.addCookies([{ name: SESSION_COOKIE, value: session, url: base }]);
     return context;
   }
@@ -59,12 +41,8 @@ describe.skipIf(!haveChromium)('a member in Chromium', () => {
       authors: ['Ada Lovelace', 'Alan Turing', 'Grace Hopper'],
     });
     await addPaper(t.store, { id: '2606.60002', day: DAY, title: 'A second paper on the list', publishedAt: daysAgo(2), upvotes: 12 });
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    const a = t.app.server.address();
-    if (!a || typeof a === 'string') throw new Error('no port');
-    base = `http://127.0.0.1:${a.port}`;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
-    mkdirSync(SHOTS, { recursive: true });
+    base = await listenOnLoopback(t.app);
+    browser = await launch();
   }, 120_000);
 
   afterAll(async () => {

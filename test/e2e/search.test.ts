@@ -1,32 +1,19 @@
 // Search and discovery in a real browser: results while typing (and the same page without JS),
 // similar papers on a paper page, "for you", trending; screenshots of each on desktop and phone, light
 // and dark, under test-output/screenshots/. Any Content-Security-Policy violation fails the test.
-import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { type Browser, type BrowserContext, chromium } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { trendingParams } from '../../src/config.ts';
 import { recomputeTrending } from '../../src/db/queries/trending.ts';
 import { searchService } from '../../src/search/service.ts';
 import { SESSION_COOKIE } from '../../src/web/auth.ts';
 import { buildApp } from '../../src/web/server.ts';
+import { haveChromium, launch, listenOnLoopback, offlineContext, SCREENSHOTS as SHOTS, VIEWPORTS } from '../support/browser.ts';
 import { makeMember, signedIn } from '../support/members.ts';
 import { buildSearchIndex, importSearchSample } from '../support/search.ts';
 import { buildStore, type TestStore } from '../support/store.ts';
-
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-];
-const SHOTS = join(import.meta.dirname, '..', '..', 'test-output', 'screenshots');
-const VIEWPORTS = { desktop: { width: 1280, height: 900 }, phone: { width: 390, height: 844 } } as const;
-const haveChromium = existsSync(CHROMIUM);
 
 describe.skipIf(!haveChromium)('search in Chromium', () => {
   let t: TestStore;
@@ -42,12 +29,7 @@ describe.skipIf(!haveChromium)('search in Chromium', () => {
     colorScheme: 'light' | 'dark',
     js = true,
   ): Promise<BrowserContext> {
-    const context = await browser.newContext({ viewport, colorScheme, deviceScaleFactor: 1, javaScriptEnabled: js });
-    await context.route(/^https?:\/\/(?!127\.0\.0\.1)/, (route) => route.abort());
-    context.on('console', (msg) => {
-      if (/Content Security Policy|Refused to/i.test(msg.text())) violations.push(msg.text());
-    });
-    return context;
+    return offlineContext(browser, viewport, colorScheme, { violations, javaScriptEnabled: js });
   }
 
   beforeAll(async () => {
@@ -68,12 +50,8 @@ describe.skipIf(!haveChromium)('search in Chromium', () => {
       .execute();
     session = (await signedIn(t.store, m.id)).cookie.split('=')[1] as string;
     app = await buildApp(t.config, t.store, { logger: false });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const address = app.server.address();
-    if (!address || typeof address === 'string') throw new Error('no port');
-    base = `http://127.0.0.1:${address.port}`;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
-    mkdirSync(SHOTS, { recursive: true });
+    base = await listenOnLoopback(app);
+    browser = await launch();
   }, 180_000);
 
   afterAll(async () => {
