@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { TrendingParams } from './domain/trending.ts';
 import { parseMailbox } from './email/address.ts';
+import { ARXIV_OAI_ENDPOINT } from './ingest/arxiv/harvester.ts';
 
 interface Setting<T extends z.ZodTypeAny> {
   env: string;
@@ -71,11 +72,7 @@ export const SETTINGS = {
     z.string().default('0 3 * * *'),
     'When the daily arXiv harvest runs (cron expression in FOLIO_TIMEZONE).',
   ),
-  arxivOaiUrl: setting(
-    'FOLIO_ARXIV_OAI_URL',
-    z.string().url().default('https://oaipmh.arxiv.org/oai'),
-    "Base URL of arXiv's OAI-PMH endpoint.",
-  ),
+  arxivOaiUrl: setting('FOLIO_ARXIV_OAI_URL', z.string().url().default(ARXIV_OAI_ENDPOINT), "Base URL of arXiv's OAI-PMH endpoint."),
   arxivApiUrl: setting(
     'FOLIO_ARXIV_API_URL',
     z.string().url().default('https://export.arxiv.org/api/query'),

@@ -1,4 +1,4 @@
-// The OAI-PMH harvester core: ListRecords from arXiv (https://export.arxiv.org/oai2), following resumption
+// The OAI-PMH harvester core: ListRecords from arXiv (https://oaipmh.arxiv.org/oai), following resumption
 // tokens, politely (arXiv asks for >= 3 s between requests), retrying what is worth retrying, and handing each
 // page to the caller together with the state that resumes the harvest right after that page.
 //
@@ -28,7 +28,7 @@ import { type FetchLike, getWithRetry, Pacer, type RetryInfo, realSleep, type Sl
 import type { OaiPage } from './oai-pmh.ts';
 import { parseOaiPmhStream } from './oai-pmh.ts';
 
-export const ARXIV_OAI_ENDPOINT = 'https://export.arxiv.org/oai2';
+export const ARXIV_OAI_ENDPOINT = 'https://oaipmh.arxiv.org/oai';
 /** arXiv's asked-for minimum between two requests. */
 export const ARXIV_POLITE_DELAY_MS = 3000;
 
@@ -70,7 +70,7 @@ export type HarvestEvent =
   | { type: 'warning'; message: string };
 
 export interface HarvestOptions {
-  /** OAI-PMH base URL (default https://export.arxiv.org/oai2). */
+  /** OAI-PMH base URL (default https://oaipmh.arxiv.org/oai, arXiv's current endpoint). */
   endpoint?: string;
   set?: string;
   from?: string;

@@ -1,4 +1,4 @@
-// Parser of arXiv's OAI-PMH responses (https://export.arxiv.org/oai2): ListRecords / GetRecord pages with
+// Parser of arXiv's OAI-PMH responses (https://oaipmh.arxiv.org/oai): ListRecords / GetRecord pages with
 // metadataPrefix `arXiv`, `arXivRaw` (and `arXivOld`), and the protocol's error responses.
 //
 // Each page becomes { records, skipped, resumptionToken?, error? }. A record that cannot become a PaperRecord
