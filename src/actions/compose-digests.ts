@@ -8,6 +8,7 @@
 // or a search query, matched with the site's keyword search), in the period's order. When none matches,
 // no mail is sent (an empty digest is noise) and the delivery row records 0 papers, so a later run does
 // not reconsider them for that period.
+import { setImmediate } from 'node:timers/promises';
 import type { Kysely } from 'kysely';
 import type { Config } from '../config.ts';
 import { nextRecipients, type Recipient, siteSecret } from '../db/queries/digests.ts';
@@ -242,6 +243,9 @@ export async function composeDigests(p: ComposeProps): Promise<ComposeReport> {
       } else report.empty++;
       p.onDigest?.(d);
     }
+    // Let the event loop run between batches: on SQLite every query is synchronous, and a worker may
+    // share its process with the web server, which must keep answering while 10,000 digests are made.
+    await setImmediate();
   }
   // A sender that finished before the last batch committed (on another worker) is woken again.
   if (p.wakeKey && report.queued) await wakeSender(db, `${p.wakeKey}:end`);

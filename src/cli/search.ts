@@ -148,7 +148,15 @@ export function registerSearchCommands(cli: Command): void {
     .action(async (o: { database?: string }) => {
       await withStore(
         async (store, config) => {
-          const r = await updateSearchIndex(buildContext(store, config, false));
+          let r: Awaited<ReturnType<typeof updateSearchIndex>>;
+          try {
+            r = await updateSearchIndex(buildContext(store, config, false));
+          } catch (e) {
+            if (!(e instanceof IndexBusyError)) throw e;
+            process.stderr.write(`folio: ${e.message}\n`);
+            process.exitCode = EXIT_BUSY;
+            return;
+          }
           if (r.reason === 'no-index') throw new ConfigError('there is no search index yet: run `folio search-index rebuild`');
           if (r.reason === 'provider-changed')
             throw new ConfigError('the settings name another embeddings provider than the index has: rebuild it');

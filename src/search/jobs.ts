@@ -12,13 +12,13 @@ import { corpusSize, currentIndex } from '../db/queries/search-indexes.ts';
 import type { Database } from '../db/schema.ts';
 import { enqueue, FRONT_OF_QUEUE } from '../jobs/queue.ts';
 import type { JobContext } from '../jobs/worker.ts';
-import { MIN_PAPERS_FOR_INDEX, providerChanged, REBUILD_GROWTH, updateSearchIndex } from './index-build.ts';
+import { MIN_PAPERS_FOR_INDEX, providerChanged, REBUILD_GROWTH } from './index-build.ts';
 
 export const REBUILD_JOB = 'rebuild-search-index';
 export const UPDATE_JOB = 'update-search-index';
 /** New papers reach meaning search at most this long after they are stored (and at once after imports and harvests). */
 export const SEARCH_UPDATE_CRON = '*/10 * * * *';
-/** Exit status of `folio search-index rebuild` when another build holds the lease (EX_TEMPFAIL). */
+/** Exit status of `folio search-index rebuild|update` when another process holds the lease (EX_TEMPFAIL). */
 export const EXIT_BUSY = 75;
 /** Lines of a failed build's output kept in the job's error. */
 const ERROR_LINES = 12;
@@ -51,12 +51,22 @@ export async function queueSearchIndexWork(db: Kysely<Database>): Promise<void> 
 
 /** Runs the rebuild in a child process of the same program and settings; its progress goes to the job log. */
 export function runRebuildProcess(config: Config, ctx: JobContext): Promise<void> {
+  // --if-changed: a scheduled or queued rebuild is skipped when nothing changed since the last one.
+  return runIndexProcess(config, ctx, ['rebuild', '--if-changed']);
+}
+
+/**
+ * `folio search-index ARGS` in a child process of the same program and settings; its output goes to the
+ * job log. Index work runs there, not in the worker: it is minutes of CPU in synchronous steps (SQLite,
+ * the model, the HNSW graph) that would leave a worker sharing its process with the web server deaf to
+ * requests meanwhile.
+ */
+function runIndexProcess(config: Config, ctx: JobContext, args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
     const env: NodeJS.ProcessEnv = { ...process.env, FOLIO_DATA_DIR: config.dataDir };
     if (config.databaseUrl) env.DATABASE_URL = config.databaseUrl;
     else delete env.DATABASE_URL;
-    // --if-changed: a scheduled or queued rebuild is skipped when nothing changed since the last one.
-    const child = spawn(process.execPath, [FOLIO_BIN, 'search-index', 'rebuild', '--if-changed'], {
+    const child = spawn(process.execPath, [FOLIO_BIN, 'search-index', ...args], {
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -77,7 +87,7 @@ export function runRebuildProcess(config: Config, ctx: JobContext): Promise<void
     child.on('close', (code, signal) => {
       ctx.signal.removeEventListener('abort', stop);
       if (code === 0 || code === EXIT_BUSY) resolve();
-      else reject(new Error(`search index rebuild ${signal ? `stopped by ${signal}` : `exited with ${code}`}: ${tail.join(' | ')}`));
+      else reject(new Error(`search index ${args[0]} ${signal ? `stopped by ${signal}` : `exited with ${code}`}: ${tail.join(' | ')}`));
     });
   });
 }
@@ -97,6 +107,5 @@ export async function runUpdateJob(config: Config, store: Store, ctx: JobContext
     // Until it is done, the current index still takes the new papers.
     if (!cur || providerChanged(cur, config)) return;
   }
-  const r = await updateSearchIndex({ db, dialect: store.dialect, dataDir: config.dataDir, config, signal: ctx.signal, log: ctx.log });
-  if (r.added) ctx.log(`search index ${r.indexId}: ${r.added} papers added`);
+  await runIndexProcess(config, ctx, ['update']);
 }
