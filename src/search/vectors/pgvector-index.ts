@@ -5,7 +5,7 @@
 // (`hnsw.iterative_scan`), so filters are exact without a second round trip.
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../../db/schema.ts';
-import { filterCondition } from '../filters.ts';
+import { filterCondition, hasFilters } from '../filters.ts';
 import type { KeyFilter, VectorHit, VectorIndex } from './vector-index.ts';
 
 /** pgvector's HNSW build parameters: its defaults (m 16, ef_construction 64). */
@@ -18,6 +18,13 @@ export const PG_EF_SEARCH_MAX = 1000;
 export const PG_MAX_SCAN_TUPLES = 20_000;
 /** Rows per INSERT while filling. */
 const INSERT_ROWS = 500;
+/**
+ * Without filters, only hidden papers are to be left out, and they are few: the plain HNSW walk (a
+ * few ms) asks for this many more, and the hits are tested, instead of the filtered walk through a join
+ * with the papers (measured 30x slower on 77k papers, 340 ms vs 11 ms). Should more of them be hidden,
+ * the filtered walk still runs.
+ */
+const HIDDEN_MARGIN = 1.25;
 
 export function vectorTable(indexId: number): string {
   return `search_vectors_${indexId}`;
@@ -91,6 +98,14 @@ export class PgVectorIndex implements VectorIndex {
     if (k <= 0) return [];
     const q = vectorLiteral(vector);
     const ef = Math.min(PG_EF_SEARCH_MAX, Math.max(PG_EF_SEARCH_MIN, k));
+    if (filter && !hasFilters(filter.filters)) {
+      const wide = Math.ceil(k * HIDDEN_MARGIN) + 1;
+      const hits = await this.search(vector, wide);
+      const pass = await filter.test(hits.map((h) => h.key));
+      const kept = hits.filter((h) => pass.has(h.key));
+      // Enough papers passed, or the index holds no more: done; else walk with the filter.
+      if (kept.length >= k || hits.length < wide) return kept.slice(0, k);
+    }
     const rows = await this.db.transaction().execute(async (trx) => {
       await sql`select set_config('hnsw.ef_search', ${String(ef)}, true)`.execute(trx);
       if (!filter) {
