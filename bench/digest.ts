@@ -16,6 +16,7 @@ import { type DigestPeriod, digestPeriod } from '../src/domain/digest.ts';
 import { DEFAULT_TRENDING } from '../src/domain/trending.ts';
 import { sendDueMails } from '../src/email/sender.ts';
 import { outboxFileTransport, smtpTransport } from '../src/email/transport.ts';
+import { addSubscribers } from '../test/support/digest.ts';
 import { SHARED } from './import.ts';
 import type { Row } from './table.ts';
 
@@ -23,34 +24,14 @@ const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 10_000);
 const DAY = '2026-06-02';
 
 async function subscribe(store: Store, n: number): Promise<void> {
-  const now = new Date().toISOString();
-  for (let i = 0; i < n; i += 500) {
-    await store.db
-      .insertInto('digest_subscriptions')
-      .values(
-        Array.from({ length: Math.min(500, n - i) }, (_, k) => {
-          const j = i + k;
-          return {
-            email: `reader${j}@bench.example.org`,
-            user_id: null,
-            frequency: 'daily' as const,
-            // One in ten has topics (Daily Papers files carry no arXiv categories: searches, then).
-            queries: JSON.stringify(j % 20 === 1 ? ['language model'] : j % 20 === 0 ? ['agent', 'robot*'] : []),
-            categories: '[]',
-            status: 'active' as const,
-            requested_frequency: null,
-            requested_queries: null,
-            requested_categories: null,
-            requested_at: null,
-            created_at: now,
-            confirmed_at: now,
-            unsubscribed_at: null,
-            updated_at: now,
-          };
-        }),
-      )
-      .execute();
-  }
+  await addSubscribers(
+    store,
+    Array.from({ length: n }, (_, j) => ({
+      email: `reader${j}@bench.example.org`,
+      // One in ten has topics (Daily Papers files carry no arXiv categories: searches, then).
+      queries: j % 20 === 1 ? ['language model'] : j % 20 === 0 ? ['agent', 'robot*'] : [],
+    })),
+  );
 }
 
 /** The SMTP server: bench/smtp-sink.ts in a child process (it counts and drops the messages). */

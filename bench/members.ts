@@ -14,7 +14,7 @@ import { importFiles } from '../src/actions/import-files.ts';
 import { castVote } from '../src/actions/votes.ts';
 import { openStore } from '../src/db/connection.ts';
 import { DEFAULT_TRENDING } from '../src/domain/trending.ts';
-import { hashPassword } from '../src/security/passwords.ts';
+import { makeMember } from '../test/support/members.ts';
 import { CONNECTIONS, load, SECONDS, startBenchServer } from './http.ts';
 import { SHARED } from './import.ts';
 import type { Row } from './table.ts';
@@ -67,30 +67,10 @@ export async function benchMembers(): Promise<Row[]> {
       .limit(MEMBERS + 1)
       .execute()
   ).map((p) => p.id);
-  const hash = await hashPassword('bench password');
-  const now = new Date().toISOString();
   const tokens: string[] = [];
   let session = '';
   for (let i = 0; i < MEMBERS; i++) {
-    const u = await store.db
-      .insertInto('users')
-      .values({ username: `bench-${i}`, fullname: null, avatar_url: null, hf_id: null, is_pro: 0, created_at: now })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await store.db
-      .insertInto('accounts')
-      .values({
-        user_id: u.id,
-        email: `bench-${i}@example.org`,
-        password_hash: hash,
-        email_confirmed_at: now,
-        role: 'member',
-        suspended_at: null,
-        suspended_reason: null,
-        created_at: now,
-        password_changed_at: now,
-      })
-      .execute();
+    const u = await makeMember(store, { username: `bench-${i}`, email: `bench-${i}@example.org` });
     tokens.push((await createApiToken({ db: store.db, userId: u.id, name: 'bench' })).token);
     if (i === 0) {
       session = (await createSession({ db: store.db, userId: u.id, days: 1 })).token;

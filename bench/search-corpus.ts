@@ -19,6 +19,7 @@ import { importFiles } from '../src/actions/import-files.ts';
 import { loadConfig, trendingParams } from '../src/config.ts';
 import { openStore, sqliteFile } from '../src/db/connection.ts';
 import { recomputeTrending } from '../src/db/queries/trending.ts';
+import { rng } from '../src/search/model/linalg.ts';
 import { SHARED } from './import.ts';
 
 export const CACHE = process.env.BENCH_CACHE ?? join(tmpdir(), 'folio-bench-search');
@@ -28,17 +29,6 @@ const SEED = 20_260_601;
 const FIRST_DAY = Date.UTC(2015, 0, 1);
 const LAST_DAY = Date.UTC(2025, 2, 1);
 const ROWS_PER_TRANSACTION = 20_000;
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function marker(path: string): string | undefined {
   if (!existsSync(path)) return undefined;
@@ -162,7 +152,7 @@ export async function syntheticCorpus(target: number, log: (m: string) => void =
       hidden, created_at, changed_at, trending_score)
     values (?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0, 0, ?, ?, 0)`);
   const insAuthor = db.prepare('insert into authors (paper_id, position, name, hidden) values (?, ?, ?, 0)');
-  const r = mulberry32(SEED);
+  const r = rng(SEED);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)] as T;
   const perMonth = new Map<string, number>();
   const now = new Date().toISOString();

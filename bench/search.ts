@@ -18,6 +18,7 @@ import { currentIndex } from '../src/db/queries/search-indexes.ts';
 import type { Database } from '../src/db/schema.ts';
 import { keywordSearch } from '../src/search/keyword/fts.ts';
 import { parseQuery, toFts5, toTsQuery } from '../src/search/keyword/query.ts';
+import { rng } from '../src/search/model/linalg.ts';
 import { type SearchMode, search } from '../src/search/search.ts';
 import { searchService } from '../src/search/service.ts';
 import { vectorFiles } from '../src/search/vectors/usearch-index.ts';
@@ -49,20 +50,9 @@ const BROAD = [
 ];
 const log = (m: string) => process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${m}\n`);
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** The query set: drawn from the real corpus with a fixed seed, the same for every corpus and store. */
 export async function benchQueries(db: Kysely<Database>, count = QUERY_COUNT): Promise<string[]> {
-  const r = mulberry32(SEED);
+  const r = rng(SEED);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)] as T;
   const daily = await db
     .selectFrom('papers')

@@ -38,9 +38,11 @@ import { monthKeyOf, weekKeyOf } from '../src/domain/periods.ts';
 import { DEFAULT_TRENDING } from '../src/domain/trending.ts';
 import { DIGEST_COMPOSE_JOB } from '../src/jobs/digest-jobs.ts';
 import { enqueue } from '../src/jobs/queue.ts';
-import { hashPassword } from '../src/security/passwords.ts';
+import { rng } from '../src/search/model/linalg.ts';
 import { SESSION_COOKIE } from '../src/web/auth.ts';
 import { startArxivStandin } from '../test/support/arxiv-standin/server.ts';
+import { addSubscribers } from '../test/support/digest.ts';
+import { makeMember } from '../test/support/members.ts';
 import { startSmtp } from '../test/support/smtp.ts';
 import { SHARED } from './import.ts';
 import type { Row } from './table.ts';
@@ -74,18 +76,6 @@ const DIGEST_AT = 0.3;
 export interface Table {
   title: string;
   rows: Row[];
-}
-
-/** mulberry32: a small seeded generator, so that two runs draw the same traffic. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 async function freePort(): Promise<number> {
@@ -200,62 +190,29 @@ async function prepare(): Promise<Fixture> {
 }
 
 async function people(store: Store): Promise<Pick<Fixture, 'tokens' | 'sessions' | 'memberIds'>> {
-  const hash = await hashPassword('soak run password');
-  const now = new Date().toISOString();
   const tokens: string[] = [];
   const sessions: string[] = [];
   const memberIds: number[] = [];
   for (let i = 0; i < MEMBERS; i++) {
-    const u = await store.db
-      .insertInto('users')
-      .values({ username: `soak-${i}`, fullname: `Soak Member ${i}`, avatar_url: null, hf_id: null, is_pro: 0, created_at: now })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await store.db
-      .insertInto('accounts')
-      .values({
-        user_id: u.id,
-        email: `soak-${i}@example.org`,
-        password_hash: hash,
-        email_confirmed_at: now,
-        role: 'member',
-        suspended_at: null,
-        suspended_reason: null,
-        created_at: now,
-        password_changed_at: now,
-      })
-      .execute();
-    memberIds.push(u.id);
-    tokens.push((await createApiToken({ db: store.db, userId: u.id, name: 'soak' })).token);
-    sessions.push((await createSession({ db: store.db, userId: u.id, days: 1 })).token);
+    const m = await makeMember(store, { username: `soak-${i}`, email: `soak-${i}@example.org`, fullname: `Soak Member ${i}` });
+    memberIds.push(m.id);
+    tokens.push((await createApiToken({ db: store.db, userId: m.id, name: 'soak' })).token);
+    sessions.push((await createSession({ db: store.db, userId: m.id, days: 1 })).token);
   }
   // Digest subscribers: the members, and visitors (confirmed); one in ten with topics.
-  const subs = [];
-  for (let i = 0; i < SUBSCRIBERS; i++) {
-    const member = i < MEMBERS ? memberIds[i] : undefined;
-    const topics = i % 10 === 3;
-    subs.push({
-      email: member !== undefined ? `soak-${i}@example.org` : `reader-${i}@example.net`,
-      user_id: member ?? null,
-      frequency: 'daily' as const,
-      queries: JSON.stringify(topics ? ['agents', '"language model"'] : []),
-      categories: JSON.stringify(topics ? ['cs.CL'] : []),
-      status: 'active' as const,
-      requested_frequency: null,
-      requested_queries: null,
-      requested_categories: null,
-      requested_at: null,
-      created_at: now,
-      confirmed_at: now,
-      unsubscribed_at: null,
-      updated_at: now,
-    });
-  }
-  for (let i = 0; i < subs.length; i += 200)
-    await store.db
-      .insertInto('digest_subscriptions')
-      .values(subs.slice(i, i + 200))
-      .execute();
+  await addSubscribers(
+    store,
+    Array.from({ length: SUBSCRIBERS }, (_, i) => {
+      const member = i < MEMBERS ? memberIds[i] : undefined;
+      const topics = i % 10 === 3;
+      return {
+        email: member !== undefined ? `soak-${i}@example.org` : `reader-${i}@example.net`,
+        userId: member ?? null,
+        queries: topics ? ['agents', '"language model"'] : [],
+        categories: topics ? ['cs.CL'] : [],
+      };
+    }),
+  );
   return { tokens, sessions, memberIds };
 }
 
