@@ -3,6 +3,7 @@
 // since these machines are shared and noisy.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { get as httpGet } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -52,18 +53,27 @@ export async function load(url: string, opts: { connections?: number; seconds?: 
 }
 
 /** Loads one route and its static twin, returns a row with both and the ratio. */
-export async function compareWithStatic(server: Server, label: string, path: string, ext: string): Promise<Row> {
+export async function compareWithStatic(
+  server: Server,
+  label: string,
+  path: string,
+  ext: string,
+  headers: Record<string, string> = {},
+): Promise<Row> {
   const base = `http://127.0.0.1:${server.port}`;
   const body = Buffer.from(await (await fetch(base + path)).arrayBuffer());
   const name = `${label.replace(/\W+/g, '-')}.${ext}`;
   mkdirSync(server.staticDir, { recursive: true });
   writeFileSync(join(server.staticDir, name), body);
-  await load(base + path, { seconds: 2 }); // warm up
-  const dyn = await load(base + path);
+  // The bytes on the wire for these request headers (fetch would decompress them).
+  const wire = await rawLength(base + path, headers);
+  await load(base + path, { seconds: 2, headers }); // warm up
+  const dyn = await load(base + path, { headers });
   const stat = await load(`${base}/bench-static/${name}`);
   return {
     route: label,
     bytes: body.length,
+    'wire bytes': wire,
     'req/s': Math.round(dyn.rps),
     'p99 ms': dyn.p99,
     'static req/s': Math.round(stat.rps),
@@ -71,6 +81,19 @@ export async function compareWithStatic(server: Server, label: string, path: str
     'ratio to static': dyn.rps / stat.rps,
     errors: dyn.non2xx + dyn.errors,
   };
+}
+
+/** Length of the body as sent (compressed when the headers ask for it). */
+function rawLength(url: string, headers: Record<string, string>): Promise<number> {
+  return new Promise((resolve, reject) => {
+    httpGet(url, { headers }, (res) => {
+      let n = 0;
+      res.on('data', (c: Buffer) => {
+        n += c.length;
+      });
+      res.on('end', () => resolve(n));
+    }).on('error', reject);
+  });
 }
 
 export async function benchHttp(): Promise<Row[]> {
@@ -83,6 +106,8 @@ export async function benchHttp(): Promise<Row[]> {
     const day = '2026-06-02';
     return [
       await compareWithStatic(server, '/papers', '/papers', 'html'),
+      // A browser's request: the cached page's brotli bytes, made once, beside the same static file.
+      await compareWithStatic(server, '/papers (br)', '/papers', 'html', { 'accept-encoding': 'br, gzip' }),
       await compareWithStatic(server, `/api/daily_papers?date=${day}`, `/api/daily_papers?date=${day}`, 'json'),
     ];
   } finally {

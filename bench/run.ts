@@ -1,13 +1,15 @@
 // `npm run bench [-- SECTION...]`: runs the benchmarks and prints one table per section.
 // Sections: import, http, harvest, members, digest, search, search-1m (makes and indexes a million papers
-// once, in BENCH_CACHE), search-pg, search-quality, stores (SQLite beside PostgreSQL), and soak (only when named: it runs SOAK_SECONDS,
+// once, in BENCH_CACHE), search-pg, search-quality, stores (SQLite beside PostgreSQL), backup (a large SQLite store under writes), and soak (only when named: it runs SOAK_SECONDS,
 // 10 minutes by default). Not part of `npm test`; figures are ratios to a baseline of the same run.
 import { cpus } from 'node:os';
+import { benchBackup } from './backup.ts';
 import { benchDigest } from './digest.ts';
 import { benchHarvest } from './harvest.ts';
 import { benchHttp } from './http.ts';
 import { benchImport } from './import.ts';
 import { benchMembers } from './members.ts';
+import { benchRoutesUnderLoad } from './routes-under-load.ts';
 import { benchSearch, benchSearch1m, benchSearchPg } from './search.ts';
 import { benchSearchQuality } from './search-quality.ts';
 import { benchSoak, type Table } from './soak.ts';
@@ -29,6 +31,8 @@ const SECTIONS: Record<string, [string, () => Promise<Row[] | Table[]>]> = {
   'search-pg': ['Search on PostgreSQL (77k real papers)', benchSearchPg],
   'search-quality': ['Search quality: rankers and fusions', benchSearchQuality],
   stores: ['The same instance on SQLite and on PostgreSQL', benchStores],
+  routes: ['Heavy read routes at 20 connections with /healthz beside them (the 71.7k listings)', benchRoutesUnderLoad],
+  backup: ['Backup of a large SQLite store, idle and under writes from a second process', benchBackup],
 };
 /** Sections run when none is named (the soak is long: it runs when asked for). */
 const DEFAULT_SECTIONS = Object.keys(SECTIONS).filter((s) => s !== 'soak');

@@ -40,7 +40,12 @@ export const SETTINGS = {
   logLevel: setting(
     'LOG_LEVEL',
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    'Log level of the structured JSON logs.',
+    'Log level (debug also makes command-line failures print their stack trace).',
+  ),
+  logFormat: setting(
+    'LOG_FORMAT',
+    z.enum(['auto', 'pretty', 'json']).default('auto'),
+    'Log lines: json (one JSON object a line, for collectors), pretty (readable), auto: pretty on a terminal, else json.',
   ),
   worker: setting(
     'FOLIO_WORKER',

@@ -1,32 +1,38 @@
 // The `folio` command: serve | import | ... Each subcommand validates its input, does one thing and
 // exits non-zero with a clear message when it cannot.
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { pino } from 'pino';
-import { BackupError, backup, restore } from './actions/backup.ts';
+import { backup, restore } from './actions/backup.ts';
 import { harvestArxiv, summaryLine as harvestSummary, unfinishedHarvest } from './actions/harvest-arxiv.ts';
 import { importFiles, summaryLine } from './actions/import-files.ts';
 import { migrateStore, mismatches } from './actions/migrate-store.ts';
 import { configurationMarkdown } from './cli/config-doc.ts';
 import { registerDigestCommands } from './cli/digest.ts';
+import { registerDoctorCommand } from './cli/doctor.ts';
+import { describeFailure, EXIT_USAGE, failureLines } from './cli/failure.ts';
 import { parseIngestOptions } from './cli/ingest-options.ts';
 import { copyProgress, harvestProgress, importProgress } from './cli/progress.ts';
 import { registerSearchCommands } from './cli/search.ts';
 import { registerUsersCommand } from './cli/users.ts';
 import { ConfigError, loadConfig, trendingParams } from './config.ts';
 import { isPostgresUrl, openStore, sqliteFile } from './db/connection.ts';
+import { ensureFolder } from './db/data-folder.ts';
+import { describeStore } from './db/describe-store.ts';
 import { recomputeTrending } from './db/queries/trending.ts';
 import { FORMATS, type Format } from './ingest/read-files.ts';
 import { describeJobs } from './jobs/describe.ts';
 import { buildWorker } from './jobs/setup.ts';
+import { makeLogger } from './observability/logger.ts';
 import { enqueueOnce, UPDATE_JOB } from './search/jobs.ts';
+import { VERSION } from './version.ts';
 import { startServer } from './web/start.ts';
 
-/** Exit status for bad usage or settings, as sysexits' EX_USAGE. */
-const EXIT_USAGE = 64;
-
 function program(): Command {
-  const cli = new Command('folio').description('Folio: a self-hostable Daily Papers').exitOverride();
+  const cli = new Command('folio')
+    .description('Folio: a self-hostable Daily Papers')
+    .version(VERSION, '-V, --version', 'print the version')
+    .option('--debug', 'debug logs, and stack traces for failures (as LOG_LEVEL=debug)')
+    .exitOverride();
 
   cli
     .command('serve')
@@ -140,7 +146,7 @@ function program(): Command {
       const config = loadConfig();
       if (config.databaseUrl) await restore({ dialect: 'postgres', url: config.databaseUrl }, file);
       else {
-        mkdirSync(config.dataDir, { recursive: true });
+        ensureFolder(config.dataDir);
         await restore({ dialect: 'sqlite', path: sqliteFile(config.dataDir) }, file);
       }
       // Opening the store applies any migration newer than the backup.
@@ -156,7 +162,7 @@ function program(): Command {
     .action(async (opts: { database?: string }) => {
       const config = loadConfig(process.env, opts.database !== undefined ? { databaseUrl: opts.database } : {});
       const store = await openStore(config.dataDir, config.databaseUrl);
-      const log = pino({ level: config.logLevel });
+      const log = makeLogger(config.logLevel, config.logFormat);
       const worker = buildWorker(config, store, log);
       await worker.start();
       log.info({ worker: worker.id }, 'worker started');
@@ -194,23 +200,27 @@ function program(): Command {
   registerUsersCommand(cli);
   registerDigestCommands(cli);
   registerSearchCommands(cli);
+  registerDoctorCommand(cli);
 
   return cli;
 }
 
+/** Runs `folio ARGS`. `--debug` anywhere means LOG_LEVEL=debug and stack traces for failures. */
 export async function run(argv: string[]): Promise<void> {
+  const debug = argv.includes('--debug');
+  if (debug) process.env.LOG_LEVEL = 'debug';
   try {
-    await program().parseAsync(argv, { from: 'user' });
+    await program().parseAsync(
+      argv.filter((a) => a !== '--debug'),
+      { from: 'user' },
+    );
   } catch (e) {
     if (e instanceof CommanderError) {
       process.exitCode = e.exitCode === 0 ? 0 : EXIT_USAGE;
       return;
     }
-    if (e instanceof ConfigError || e instanceof BackupError) {
-      process.stderr.write(`folio: ${e.message}\n`);
-      process.exitCode = EXIT_USAGE;
-      return;
-    }
-    throw e;
+    const f = describeFailure(e, { store: describeStore(process.env.DATABASE_URL, process.env.FOLIO_DATA_DIR ?? './data') });
+    process.stderr.write(failureLines(f, e, debug || /^(debug|trace)$/.test(process.env.LOG_LEVEL ?? '')));
+    process.exitCode = f.exitCode;
   }
 }

@@ -1,16 +1,14 @@
-// `folio backup FILE` and `folio restore FILE`. SQLite: the online backup API copies a consistent
-// snapshot while the instance keeps serving and writing. PostgreSQL: pg_dump's custom format, restored
+// `folio backup FILE` and `folio restore FILE`. SQLite: `VACUUM INTO` copies one consistent snapshot
+// while the instance keeps serving and writing. PostgreSQL: pg_dump's custom format, restored
 // by pg_restore. A restore refuses a file that is not a Folio backup, and never leaves a half-written
 // database in place: it writes beside the target and swaps only once the copy is whole.
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync, readSync, renameSync, rmSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, fsyncSync, openSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
 import type { Store } from '../db/connection.ts';
 
 export class BackupError extends Error {}
-
-/** Pages copied per step of the SQLite online backup; writers get the lock back between steps. */
-export const BACKUP_PAGES_PER_STEP = 1000;
 
 const SQLITE_MAGIC = 'SQLite format 3\u0000';
 const PGDUMP_MAGIC = 'PGDMP';
@@ -38,20 +36,68 @@ function head(file: string, n: number): string {
   }
 }
 
-export async function backup(store: Store, file: string): Promise<{ bytes?: number }> {
-  if (store.dialect === 'sqlite') {
-    if (!store.sqlite) throw new BackupError('no SQLite connection');
-    const tmp = `${file}.partial`;
-    rmSync(tmp, { force: true });
-    // Progress callback: returning a page count makes the copy run in steps, so writers are not blocked.
-    await store.sqlite.backup(tmp, { progress: () => BACKUP_PAGES_PER_STEP });
-    renameSync(tmp, file);
-    return {};
+/** The files a backup in progress writes beside its target (SQLite may add a journal to the copy). */
+function partialFiles(file: string): string[] {
+  const tmp = `${file}.partial`;
+  return [tmp, `${tmp}-journal`, `${tmp}-wal`, `${tmp}-shm`];
+}
+
+/**
+ * The backup's folder must exist and be writable: checked before any work, so a wrong path fails at once
+ * with its name instead of after (or instead of) copying the whole store.
+ */
+function checkWritable(file: string): void {
+  const dir = dirname(resolve(file));
+  if (!existsSync(dir)) throw new BackupError(`cannot write the backup: the folder ${dir} does not exist`);
+  try {
+    accessSync(dir, constants.W_OK | constants.X_OK);
+  } catch (e) {
+    throw new BackupError(`cannot write the backup: this user may not write in ${dir} (${(e as { code?: string }).code ?? 'denied'})`);
   }
-  if (!store.url) throw new BackupError('no PostgreSQL URL');
-  await run('pg_dump', ['--format=custom', '--no-owner', '--no-privileges', `--file=${file}.partial`, `--dbname=${store.url}`]);
-  renameSync(`${file}.partial`, file);
-  return {};
+  if (existsSync(file) && statSync(file).isDirectory()) throw new BackupError(`cannot write the backup: ${file} is a folder`);
+}
+
+/** Makes the finished copy durable, then puts it in place in one step (a reader never sees half a file). */
+function commitCopy(tmp: string, file: string): number {
+  const fd = openSync(tmp, 'r+');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, file);
+  return statSync(file).size;
+}
+
+/**
+ * SQLite: `VACUUM INTO` copies the database as of one read snapshot. The online backup API used before
+ * restarted from the first page whenever another process wrote, so under steady writes on a large store
+ * it never finished; a snapshot read does not care what commits meanwhile (WAL keeps the old pages).
+ * The copy goes to FILE.partial and is renamed over FILE once whole; a failure removes it.
+ */
+export async function backup(store: Store, file: string): Promise<{ bytes: number }> {
+  checkWritable(file);
+  const tmp = `${file}.partial`;
+  const cleanUp = () => {
+    for (const f of partialFiles(file)) rmSync(f, { force: true });
+  };
+  // A backup killed before (SIGKILL, a power cut) may have left its partial copy: it is no backup.
+  cleanUp();
+  try {
+    if (store.dialect === 'sqlite') {
+      if (!store.sqlite) throw new BackupError('no SQLite connection');
+      store.sqlite.prepare('vacuum into ?').run(tmp);
+    } else {
+      if (!store.url) throw new BackupError('no PostgreSQL URL');
+      await run('pg_dump', ['--format=custom', '--no-owner', '--no-privileges', `--file=${tmp}`, `--dbname=${store.url}`]);
+    }
+    return { bytes: commitCopy(tmp, file) };
+  } catch (e) {
+    cleanUp();
+    if (e instanceof BackupError) throw e;
+    const code = (e as { code?: string }).code;
+    throw new BackupError(`the backup to ${file} failed${code ? ` (${code})` : ''}: ${(e as Error).message}`, { cause: e });
+  }
 }
 
 /** Checks that a SQLite file is a Folio database (it has run Folio's migrations). */

@@ -1,7 +1,10 @@
 // Subscribing to the digest and leaving it.
 //
-// - Members turn it on or off in /settings: their account's address is confirmed already, so the change
-//   applies at once (an unconfirmed address gets no digest until it is confirmed).
+// - Members turn it on or off in /settings once their account's address is confirmed: the change then
+//   applies at once. A member who has not proved the address may only turn their own digest off; a
+//   visitor's subscription of that address becomes the member's only once the member has proved it
+//   (else signing up with someone's address would hand over their subscription and its topics). The
+//   refusal reads the same whether the address has a subscription or not.
 // - Visitors subscribe with an address at /subscribe and confirm with a link (double opt-in). The
 //   request waits in `requested_*` until the link is used; the link is signed, expires after
 //   SUBSCRIPTION_CONFIRM_HOURS and is bound to the request, so an older link cannot apply a newer one.
@@ -38,7 +41,6 @@ function address(raw: string): string {
 export async function saveMemberDigest(p: {
   db: Db;
   userId: number;
-  email: string;
   frequency: DigestFrequency | 'off';
   topics: Topics;
   now?: Date;
@@ -46,6 +48,13 @@ export async function saveMemberDigest(p: {
   const now = iso(p.now ?? new Date());
   const run = () =>
     p.db.transaction().execute(async (trx) => {
+      // The account as stored, not as the caller saw it: proof of the address is checked where it is kept.
+      const account = await trx
+        .selectFrom('accounts')
+        .select(['email', 'email_confirmed_at'])
+        .where('user_id', '=', p.userId)
+        .executeTakeFirst();
+      if (!account) throw new ActionError(404, 'There is no such member.', 'no_member');
       const mine = await subscriptionOfMember(trx, p.userId);
       if (p.frequency === 'off') {
         if (mine && mine.status !== 'unsubscribed') {
@@ -57,8 +66,15 @@ export async function saveMemberDigest(p: {
         }
         return mine ? subscriptionById(trx, mine.id) : undefined;
       }
+      if (!account.email_confirmed_at) {
+        throw new ActionError(
+          403,
+          'Confirm your email address first (Settings sends the link again): digests go only to addresses their owner has confirmed.',
+          'email_unconfirmed',
+        );
+      }
       const values = {
-        email: p.email,
+        email: account.email,
         user_id: p.userId,
         frequency: p.frequency,
         queries: json(p.topics.queries),
@@ -71,8 +87,9 @@ export async function saveMemberDigest(p: {
         unsubscribed_at: null,
         updated_at: now,
       };
-      // A visitor's subscription of the same address becomes the member's.
-      const existing = mine ?? (await subscriptionByEmail(trx, p.email));
+      // A visitor's subscription of the same address becomes the member's (the address is proved).
+      const visitors = mine ? undefined : await subscriptionByEmail(trx, account.email);
+      const existing = mine ?? (visitors && visitors.userId === null ? visitors : undefined);
       if (existing) {
         await trx
           .updateTable('digest_subscriptions')

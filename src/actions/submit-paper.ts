@@ -121,6 +121,7 @@ export async function submitPaper(p: SubmitProps): Promise<Submitted> {
         added_at: now.toISOString(),
         announced_at: null,
         submitted_by: p.userId,
+        hf_submitted_by: null,
         organization_id: null,
         thumbnail: null,
         media_urls: null,

@@ -8,7 +8,7 @@ import { signUp } from '../actions/accounts.ts';
 import { ActionError } from '../actions/errors.ts';
 import { ConfigError, loadConfig } from '../config.ts';
 import { openStore } from '../db/connection.ts';
-import { normaliseEmail, USERNAME_RE } from '../domain/accounts.ts';
+import { normaliseEmail, USERNAME_RE, usernameProblem } from '../domain/accounts.ts';
 import { isRole, ROLES, type Role } from '../domain/roles.ts';
 
 /** Reads one line from standard input (a prompt on stderr when it is a terminal). */
@@ -44,6 +44,12 @@ export function registerUsersCommand(cli: Command): void {
       const role: Role = opts.admin ? 'admin' : isRole(opts.role) ? opts.role : 'member';
       const username = opts.username ?? usernameFromEmail(normaliseEmail(opts.email));
       if (!USERNAME_RE.test(username)) throw new ConfigError(`cannot make a username from "${opts.email}"; give one with --username`);
+      // Before the password prompt: a name taken from the address (admin@, info@) may be reserved.
+      const problem = usernameProblem(username);
+      if (problem)
+        throw new ConfigError(
+          opts.username ? problem : `${problem.replace(/\.$/, '')} (made from the email address); give another with --username NAME`,
+        );
       const password = await readLine('Password: ');
       const store = await openStore(config.dataDir, config.databaseUrl);
       try {

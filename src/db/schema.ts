@@ -45,9 +45,26 @@ export interface AuthorsTable {
   hf_id: string | null;
   hidden: number;
   affiliation: string | null;
+  /** The local member who claimed this authorship here (claim flow only, see actions/authorship.ts). */
   user_id: number | null;
   status: string | null;
   status_changed_at: string | null;
+  /** The Hugging Face profile an imported file says verified this authorship there: no right here. */
+  hf_identity_id: number | null;
+  hf_status: string | null;
+  hf_status_changed_at: string | null;
+}
+
+/** A Hugging Face profile named by an imported file: foreign, never a local account. */
+export interface HfIdentitiesTable {
+  id: Generated<number>;
+  /** Hugging Face's `_id` (the key); null only when a file gave none. */
+  hf_id: string | null;
+  username: string;
+  fullname: string | null;
+  avatar_url: string | null;
+  is_pro: number;
+  created_at: string;
 }
 
 export interface UsersTable {
@@ -76,7 +93,10 @@ export interface DailyEntriesTable {
   added_at: string;
   /** The list item's own `publishedAt` in Daily Papers bodies, kept for compatibility. */
   announced_at: string | null;
+  /** The local member who submitted it here. */
   submitted_by: number | null;
+  /** Who submitted it on Hugging Face (imported). */
+  hf_submitted_by: number | null;
   organization_id: number | null;
   thumbnail: string | null;
   media_urls: string | null; // JSON array
@@ -363,6 +383,7 @@ export interface Database {
   papers: PapersTable;
   authors: AuthorsTable;
   users: UsersTable;
+  hf_identities: HfIdentitiesTable;
   organizations: OrganizationsTable;
   daily_entries: DailyEntriesTable;
   votes: VotesTable;

@@ -137,6 +137,19 @@ export async function fail(db: Kysely<Database>, job: Job, worker: string, error
   return giveUp ? 'failed' : 'retry';
 }
 
+/**
+ * Hands a job back to the queue because this worker is shutting down: due again at once, and the
+ * attempt it was on does not count (the job did not fail).
+ */
+export async function release(db: Kysely<Database>, job: Job, worker: string): Promise<void> {
+  await db
+    .updateTable('jobs')
+    .set({ state: 'queued', due_at: new Date().toISOString(), locked_until: null, attempts: Math.max(0, job.attempts - 1) })
+    .where('id', '=', job.id)
+    .where('locked_by', '=', worker)
+    .execute();
+}
+
 export async function recentJobs(db: Kysely<Database>, limit = 20): Promise<Job[]> {
   return (await db.selectFrom('jobs').selectAll().orderBy('id', 'desc').limit(limit).execute()) as Job[];
 }

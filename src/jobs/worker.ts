@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { jobDuration, jobsFinished } from '../observability/metrics.ts';
-import { claimNext, complete, fail, heartbeat, type Job, LEASE_MS } from './queue.ts';
+import { claimNext, complete, fail, heartbeat, type Job, LEASE_MS, release } from './queue.ts';
 import type { Scheduler } from './schedule.ts';
 
 /** How often an idle worker looks for due jobs. */
@@ -87,6 +87,12 @@ export class Worker {
       jobsFinished.inc({ kind: job.kind, outcome: 'done' });
       this.log.info({ job: job.id, kind: job.kind, ms: Date.now() - started }, 'job done');
     } catch (err) {
+      if (this.stopping) {
+        // Interrupted by a shutdown (SIGTERM): not a failure, and not worth a stack at error level.
+        await release(this.db, job, this.id);
+        this.log.info({ job: job.id, kind: job.kind }, 'job interrupted by shutdown; queued again');
+        return job;
+      }
       const outcome = await fail(this.db, job, this.id, err instanceof Error ? err.message : String(err));
       jobsFinished.inc({ kind: job.kind, outcome });
       this.log.error({ err, job: job.id, kind: job.kind, attempt: job.attempts, outcome }, 'job failed');

@@ -170,7 +170,7 @@ async function loadRanked(path: string): Promise<Map<string, Map<string, number>
 export async function evaluateSimilar(opts: EvaluateOptions): Promise<EvalReport> {
   const log = opts.onProgress ?? (() => {});
   const method = (opts.method ?? 'folio') as MethodName;
-  if (!(method in METHODS)) throw new Error(`unknown method ${opts.method}; one of ${Object.keys(METHODS).join(', ')}`);
+  if (!Object.hasOwn(METHODS, method)) throw new Error(`unknown method ${opts.method}; one of ${Object.keys(METHODS).join(', ')}`);
   const corpus = await loadCsfcubeCorpus(opts.corpusDir);
   const anns = new Map<Facet, Map<string, QueryJudgments>>();
   for (const f of FACETS) anns.set(f, await loadJudgments(`${opts.annsPrefix}-${f}.json`));

@@ -94,11 +94,32 @@ export async function formToken(ctx: AppContext, req: FastifyRequest, reply: Fas
   return anonymousCsrfToken(await secretKey(ctx.store.db), pre);
 }
 
-/** A local path to go back to, or the fallback: never another site (`//evil`, `/\evil`, `https:`). */
+/** Longest return address kept (longer ones are not a page of this site). */
+export const MAX_RETURN_TO = 500;
+/** Any origin: only used to resolve a path and see that it stays on it. */
+const RETURN_BASE = 'http://return.invalid';
+
+/**
+ * The one place a return address is checked: a local path to go back to, or the fallback. Never another
+ * site (`//evil`, `/\evil`, `https:`), never control characters, and always in its encoded form (the
+ * WHATWG URL serialisation): it goes into a Location header, which takes no raw non-ASCII
+ * (`/%E3%80%80` arrives decoded as U+3000, and a header holding it made the redirect fail with a 500
+ * after the session was made).
+ */
 export function safeReturnTo(raw: unknown, fallback = '/papers'): string {
-  if (typeof raw !== 'string' || raw.length > 500) return fallback;
-  if (!raw.startsWith('/') || raw.startsWith('//') || raw.startsWith('/\\') || /[\u0000-\u001f\\]/.test(raw)) return fallback;
-  return raw;
+  if (typeof raw !== 'string' || raw.length > MAX_RETURN_TO) return fallback;
+  if (!raw.startsWith('/') || raw.startsWith('//') || raw.startsWith('/\\') || /[\u0000-\u001f\u007f\\]/.test(raw)) return fallback;
+  let u: URL;
+  try {
+    u = new URL(raw, RETURN_BASE);
+  } catch {
+    return fallback;
+  }
+  if (u.origin !== RETURN_BASE) return fallback;
+  const path = `${u.pathname}${u.search}${u.hash}`;
+  // The serialisation is ASCII; checked again so that a header can never refuse it.
+  if (path.length > MAX_RETURN_TO || !/^\/[\x21-\x7e]*$/.test(path) || path.startsWith('//')) return fallback;
+  return path;
 }
 
 /** The same-site page a form was posted from (its path and query), from the Referer header. */

@@ -1,6 +1,7 @@
 // A small response cache for the read-heavy pages and API. Entries are tagged with the store's data
 // generation (bumped by triggers on every visible write), so a new vote, comment or paper shows at
 // once: a stale entry is never served, whatever process wrote.
+import type { Encoding } from './compression.ts';
 
 /** Enough for every list, paper and API page that is popular at once; least recently used go first. */
 export const RESPONSE_CACHE_ENTRIES = 2000;
@@ -13,6 +14,8 @@ export interface CachedResponse {
   headers: Record<string, string>;
   /** Strong validator of the body, for conditional requests (`If-None-Match` -> 304). */
   etag?: string;
+  /** The body compressed, made once per encoding when first asked for (web/compression.ts). */
+  encoded?: Partial<Record<Encoding, Promise<Buffer>>>;
 }
 
 export class ResponseCache {

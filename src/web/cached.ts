@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { dataGeneration } from '../db/queries/papers.ts';
 import type { CachedResponse } from './cache.ts';
+import { addVary, chooseEncoding, compress, type Encoding } from './compression.ts';
 import type { AppContext } from './context.ts';
 import { personalize } from './personalize.ts';
 
@@ -30,19 +31,36 @@ export async function sendCached(
       return reply.headers(res.headers).header('cache-control', 'private, no-store').status(res.status).type(res.contentType).send(body);
     }
   }
-  reply.headers(res.headers).header('etag', res.etag);
-  if (res.status === 200 && notModified(req, res)) return reply.status(304).send();
-  return reply.status(res.status).type(res.contentType).send(res.body);
+  reply.headers(res.headers);
+  const encoding = chooseEncoding(req.headers['accept-encoding'], res.body.length);
+  // Each representation has its own strong validator (RFC 9110 8.8.3): the compressed bytes differ.
+  const etag = encoding ? `${res.etag?.slice(0, -1)}-${encoding}"` : (res.etag as string);
+  reply.header('etag', etag).header('vary', addVary(reply.getHeader('vary'), 'Accept-Encoding'));
+  if (res.status === 200 && notModified(req, res, etag)) return reply.status(304).send();
+  reply.status(res.status).type(res.contentType);
+  if (!encoding) return reply.send(res.body);
+  return reply.header('content-encoding', encoding).send(await encodedBody(res, encoding));
+}
+
+/** The cached body in this encoding, compressed by the first request that asks (concurrent ones share it). */
+function encodedBody(res: CachedResponse, encoding: Encoding): Promise<Buffer> {
+  res.encoded ??= {};
+  let body = res.encoded[encoding];
+  if (!body) {
+    body = compress(res.body, encoding);
+    res.encoded[encoding] = body;
+  }
+  return body;
 }
 
 /** RFC 9110 13.1: If-None-Match decides when present; If-Modified-Since only without it. */
-function notModified(req: FastifyRequest, res: CachedResponse): boolean {
+function notModified(req: FastifyRequest, res: CachedResponse, etag: string): boolean {
   const inm = req.headers['if-none-match'];
   if (inm !== undefined) {
     return inm
       .split(',')
       .map((t) => t.trim().replace(/^W\//, ''))
-      .some((t) => t === '*' || t === res.etag);
+      .some((t) => t === '*' || t === etag);
   }
   const ims = req.headers['if-modified-since'];
   const lm = res.headers['last-modified'];

@@ -2,12 +2,14 @@
 // - Every request gets an id (a sane incoming X-Request-Id is kept, so ids follow a request through a
 //   proxy), logged with each line and returned in the X-Request-Id header.
 // - `/metrics`: Prometheus text format; with FOLIO_METRICS_TOKEN set, only for `Authorization: Bearer`.
-// - `/readyz`: 200 once the store answers (and migrations ran, since the store opens after them), 503
-//   while it does not or while the process shuts down; `/healthz` stays the plain liveness check.
+// - `/readyz`: 200 when the store answers a real query with no migration pending and the search index
+//   (if one is built) is loaded; 503 while any of that fails (a PostgreSQL that is away, a damaged
+//   SQLite file), and while the process shuts down. `/healthz` stays the plain liveness check.
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { sql } from 'kysely';
+import { storeProblem } from '../db/readiness.ts';
 import { bindMetricsStore, httpLatency, httpRequests, registry } from '../observability/metrics.ts';
+import { searchService } from '../search/service.ts';
 import type { AppContext } from './context.ts';
 
 const INCOMING_ID = /^[\w.:-]{1,128}$/;
@@ -53,11 +55,19 @@ export function registerObservability(app: FastifyInstance, ctx: AppContext): vo
 
   app.get('/readyz', async (_req, reply) => {
     if (closing) return reply.status(503).send({ status: 'shutting down' });
+    if (ctx.store.damaged) return reply.status(503).send({ status: 'unavailable', error: ctx.store.damaged });
     try {
-      await sql`select 1`.execute(ctx.store.db);
-      return { status: 'ready', store: ctx.store.dialect };
+      const problem = await storeProblem(ctx.store.db);
+      if (problem) return reply.status(503).send({ status: 'unavailable', error: problem });
     } catch {
       return reply.status(503).send({ status: 'unavailable', error: 'the store does not answer' });
+    }
+    try {
+      // Loads the current search index when there is one and this process has not yet (or it changed).
+      const index = await searchService(ctx.store, ctx.config).current();
+      return { status: 'ready', store: ctx.store.dialect, searchIndex: index ? index.id : null };
+    } catch (e) {
+      return reply.status(503).send({ status: 'unavailable', error: `the search index cannot be loaded: ${(e as Error).message}` });
     }
   });
 }

@@ -22,13 +22,30 @@ export const CONTENT_SECURITY_POLICY = [
 /** Two years, as the HSTS preload list asks. */
 const HSTS_SECONDS = 63_072_000;
 
+/**
+ * Every security header a response of this site carries by default, in one place: the hooks below put
+ * them on what routes answer, and the answers written before any route runs (a malformed request line,
+ * headers too large, an address the router refuses: see web/server.ts) carry the very same.
+ */
+export function securityHeaders(config: Config, secure = isSecure(config)): Record<string, string> {
+  return {
+    'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+    'Cross-Origin-Opener-Policy': 'same-origin',
+    'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), interest-cohort=()',
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'strict-origin-when-cross-origin',
+    'X-Frame-Options': 'DENY',
+    ...(secure ? { 'Strict-Transport-Security': `max-age=${HSTS_SECONDS}; includeSubDomains` } : {}),
+  };
+}
+
 export function registerSecurityHeaders(app: FastifyInstance, config: Config): void {
   app.addHook('onSend', async (req, reply, payload) => {
-    // A route may set a stricter policy of its own (a mail's HTML in /admin/outbox: `sandbox`).
-    if (!reply.hasHeader('content-security-policy')) reply.header('Content-Security-Policy', CONTENT_SECURITY_POLICY);
-    reply.header('Cross-Origin-Opener-Policy', 'same-origin');
-    reply.header('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), interest-cohort=()');
-    if (isSecure(config, req)) reply.header('Strict-Transport-Security', `max-age=${HSTS_SECONDS}; includeSubDomains`);
+    for (const [name, value] of Object.entries(securityHeaders(config, isSecure(config, req)))) {
+      // A route may set a stricter value of its own (a mail's HTML in /admin/outbox: a `sandbox` policy,
+      // framing by this site; a reset link's page: no-referrer).
+      if (!reply.hasHeader(name)) reply.header(name, value);
+    }
     return payload;
   });
 }

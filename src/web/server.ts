@@ -1,25 +1,78 @@
 // The web application: pages, the JSON API and static files, with one error policy for all of them.
 
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Config } from '../config.ts';
 import type { Store } from '../db/connection.ts';
-import { registerAuth } from './auth.ts';
+import { isStoreDamaged, isStoreUnavailable } from '../db/store-errors.ts';
+import { makeLogger } from '../observability/logger.ts';
+import { isSecure, registerAuth } from './auth.ts';
 import { ResponseCache } from './cache.ts';
+import { registerCompression } from './compression.ts';
 import type { AppContext } from './context.ts';
 import { HttpError } from './errors.ts';
 import { registerObservability, requestId } from './observability.ts';
 import { registerRoutes } from './routes/index.ts';
-import { registerSecurityHeaders } from './security-headers.ts';
+import { registerSecurityHeaders, securityHeaders } from './security-headers.ts';
 import { renderErrorPage } from './views/error.ts';
 
 /** Request bodies above this are refused with 413 (forms and API calls are small). */
 export const MAX_BODY_BYTES = 64 * 1024;
+/** What a 503 for a store that is briefly away asks the client to wait. */
+export const STORE_RETRY_AFTER_SECONDS = 5;
 export const PUBLIC_DIR = fileURLToPath(new URL('../../public', import.meta.url));
 const KATEX_DIST = fileURLToPath(new URL('../../node_modules/katex/dist', import.meta.url));
+
+/**
+ * Node's answer to a request it could not parse (headers over the limit: 431; a timeout: 408; else
+ * 400), written on the socket before Fastify sees a request: the site's error page or JSON error, with
+ * the security headers, then the connection closed as Node does.
+ */
+function routerRefusal(config: Config, err: FastifyError, req: FastifyRequest, reply: FastifyReply): void {
+  const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 400;
+  const message = status === 414 ? 'This address is too long.' : 'This address is not valid.';
+  reply
+    .headers(securityHeaders(config, isSecure(config, req)))
+    .header('cache-control', 'no-store')
+    .status(status);
+  if (isApi(req.url)) void reply.type('application/json; charset=utf-8').send({ error: message });
+  else void reply.type('text/html; charset=utf-8').send(renderErrorPage(status, message));
+}
+
+function writeClientError(config: Config, err: Error & { code?: string; rawPacket?: unknown }, socket: Duplex): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+  const message =
+    status === 431
+      ? 'The request’s headers (or its address) are too large.'
+      : status === 408
+        ? 'The request took too long to arrive.'
+        : 'The request could not be read.';
+  const packet = Buffer.isBuffer(err.rawPacket) ? err.rawPacket.toString('latin1', 0, 200) : '';
+  const path = /^[A-Z]+ (\S+)/.exec(packet)?.[1] ?? '';
+  const json = isApi(path);
+  const body = Buffer.from(json ? JSON.stringify({ error: message }) : renderErrorPage(status, message));
+  const headers: Record<string, string> = {
+    ...securityHeaders(config),
+    'Content-Type': json ? 'application/json; charset=utf-8' : 'text/html; charset=utf-8',
+    'Content-Length': String(body.length),
+    'Cache-Control': 'no-store',
+    Connection: 'close',
+  };
+  if (socket.writable) {
+    const head = Object.entries(headers)
+      .map(([k, v]) => `${k}: ${v}\r\n`)
+      .join('');
+    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${head}\r\n`);
+    socket.write(body);
+  }
+  socket.end();
+}
 
 function isApi(url: string): boolean {
   return url.startsWith('/api/') || url === '/api' || url === '/healthz';
@@ -27,28 +80,26 @@ function isApi(url: string): boolean {
 
 export async function buildApp(config: Config, store: Store, opts: { logger?: boolean } = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: opts.logger === false ? false : { level: config.logLevel },
+    ...(opts.logger === false ? { logger: false } : { loggerInstance: makeLogger(config.logLevel, config.logFormat) as FastifyBaseLogger }),
     bodyLimit: MAX_BODY_BYTES,
     trustProxy: config.trustProxy,
     // Ids of old arXiv papers hold a slash; a path must still be matched as typed.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
     genReqId: requestId,
+    // The router's refusals (an address that does not decode, a part over maxParamLength: 400, 414)
+    // are answered before any hook runs: the site's own error, with its headers, all the same.
+    frameworkErrors: (err, req, reply) => routerRefusal(config, err, req as FastifyRequest, reply as unknown as FastifyReply),
+    clientErrorHandler: (err, socket) => writeClientError(config, err, socket),
   });
   const ctx: AppContext = { config, store, cache: new ResponseCache() };
 
+  // Before the routes: the plugin attaches itself to each route as it is added.
+  await registerCompression(app);
   await app.register(formbody);
   await app.register(cookie);
   await app.register(fastifyStatic, { root: PUBLIC_DIR, prefix: '/static/', maxAge: '1h' });
   await app.register(fastifyStatic, { root: KATEX_DIST, prefix: '/static/katex/', decorateReply: false, maxAge: '7d' });
 
-  app.addHook('onSend', async (_req, reply, payload) => {
-    reply.header('X-Content-Type-Options', 'nosniff');
-    // A page may ask for less (a reset link's token is in its address: no-referrer).
-    if (!reply.hasHeader('referrer-policy')) reply.header('Referrer-Policy', 'strict-origin-when-cross-origin');
-    // Only a mail's sandboxed HTML in /admin/outbox may be framed, by this site.
-    if (!reply.hasHeader('x-frame-options')) reply.header('X-Frame-Options', 'DENY');
-    return payload;
-  });
   registerSecurityHeaders(app, config);
   // Sessions and CSRF checks, before any route (see web/auth.ts).
   registerAuth(app, ctx);
@@ -63,6 +114,17 @@ export async function buildApp(config: Config, store: Store, opts: { logger?: bo
     } else if ('statusCode' in err && typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
       status = err.statusCode;
       message = status === 413 ? `Request body too large (at most ${MAX_BODY_BYTES} bytes).` : err.message;
+    } else if (isStoreUnavailable(err)) {
+      // The store is away for a moment (a lost PostgreSQL connection, another process's long write):
+      // the client may try again soon, and a load balancer sees the difference from a bug.
+      status = 503;
+      message = 'The site is briefly unavailable. Please try again in a moment.';
+      reply.header('retry-after', String(STORE_RETRY_AFTER_SECONDS));
+      req.log.warn({ err: (err as Error).message, url: req.url }, 'store unavailable');
+    } else if (isStoreDamaged(err)) {
+      // One line naming the file and the fix: a stack would say nothing more, once per request.
+      store.damaged ??= `${store.path ?? 'the database'} is damaged (${(err as { code?: string }).code}): restore it from a backup (folio restore FILE)`;
+      req.log.error({ url: req.url }, store.damaged);
     } else {
       req.log.error({ err, url: req.url }, 'unexpected error');
     }

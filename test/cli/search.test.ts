@@ -64,13 +64,13 @@ describe('folio search-index and folio search', () => {
     }
   }, 60_000);
 
-  it('refuses bad options with a clear message and status 64', async () => {
+  it('refuses bad options with a clear message and status 2', async () => {
     for (const args of [
       ['search', 'x', '--limit', '0'],
       ['search', 'x', '--mode', 'fuzzy'],
     ]) {
       const r = await folio(args);
-      expect(r.code, args.join(' ')).toBe(64);
+      expect(r.code, args.join(' ')).toBe(2);
     }
     expect((await folio(['search', '--', '-survey'])).stderr).toContain('not only what to leave out');
   }, 60_000);
@@ -106,7 +106,7 @@ describe('folio eval similar', () => {
       const report = JSON.parse(j.stdout) as { methods: { method: string; byFacet: { all: { map: number } } }[] };
       // Same-topic papers are found first: perfect average precision on this easy set.
       expect(report.methods.find((m) => m.method === 'folio')?.byFacet.all.map).toBeCloseTo(1, 5);
-      expect((await folio(['eval', 'similar', '--corpus', join(dir, 'nope'), '--anns', 'x'])).code).toBe(64);
+      expect((await folio(['eval', 'similar', '--corpus', join(dir, 'nope'), '--anns', 'x'])).code).toBe(2);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -48,16 +48,29 @@ describe('folio users create', () => {
     } finally {
       await store.close();
     }
-  }, 60_000);
+  }, 180_000);
 
-  it('refuses a short password, a taken email and a bad role, with exit status 64', () => {
+  it('refuses a short password, a taken email and a bad role, with exit status 2', () => {
     const short = folio(['users', 'create', '--email', 'x@example.org', '--username', 'xavier'], 'short\n');
-    expect(short.status).toBe(64);
+    expect(short.status).toBe(2);
     expect(short.stderr).toMatch(/at least 10 characters/);
     const taken = folio(['users', 'create', '--email', 'ada@example.org', '--username', 'other'], 'a very long secret\n');
-    expect(taken.status).toBe(64);
+    expect(taken.status).toBe(2);
     expect(taken.stderr).toMatch(/account with this email/);
     const role = folio(['users', 'create', '--email', 'y@example.org', '--role', 'king'], 'a very long secret\n');
-    expect(role.status).toBe(64);
-  }, 60_000);
+    expect(role.status).toBe(2);
+  }, 180_000);
+
+  it('says how to choose another username when the one made from the address is reserved', () => {
+    const r = folio(['users', 'create', '--email', 'admin@example.org', '--admin'], 'a very long secret\n');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/"admin" is reserved \(made from the email address\); give another with --username NAME/);
+    expect(r.stdout).not.toMatch(/Password/);
+    const given = folio(['users', 'create', '--email', 'admin@example.org', '--username', 'admin'], 'a very long secret\n');
+    expect(given.status).toBe(2);
+    expect(given.stderr).toMatch(/"admin" is reserved\./);
+    const ok = folio(['users', 'create', '--email', 'admin@example.org', '--admin', '--username', 'site-admin'], 'a very long secret\n');
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toMatch(/created admin @site-admin/);
+  }, 180_000);
 });

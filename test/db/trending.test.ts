@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importFiles } from '../../src/actions/import-files.ts';
 import { recomputeTrending } from '../../src/db/queries/trending.ts';
 import { DEFAULT_TRENDING, trendingScore } from '../../src/domain/trending.ts';
-import { buildTestApp, SHARED_DATA, type TestApp } from '../support/store.ts';
+import { buildTestApp, FIXTURES, type TestApp } from '../support/store.ts';
 
 const NOW = '2026-06-10T12:00:00.000Z';
 let t: TestApp;
@@ -15,7 +15,7 @@ beforeAll(async () => {
   t = await buildTestApp();
   await importFiles(
     t.store.db,
-    ['2026-06-01', '2026-06-05', '2026-06-09'].map((d) => join(SHARED_DATA, 'hf-daily', `${d}.json`)),
+    ['2026-06-01', '2026-06-04', '2026-06-09'].map((d) => join(FIXTURES, 'hf-daily', `${d}.json`)),
   );
   await recomputeTrending(t.store.db, DEFAULT_TRENDING, NOW);
 });

@@ -92,7 +92,7 @@ describe('folio digest', () => {
       ['digest', 'unsubscribe', 'nobody@example.org'],
     ]) {
       const bad = await runFolio(args, env);
-      expect(bad.code, args.join(' ')).toBe(64);
+      expect(bad.code, args.join(' ')).toBe(2);
       expect(bad.stderr).not.toMatch(/at .*\.ts:\d+/); // a message, not a stack trace
     }
     expect(existsSync('x.pdf')).toBe(false);

@@ -1,4 +1,4 @@
-// Imports every shared data file and checks the store against counts computed here, from the files
+// Imports every data file (the fixtures always; the whole shared collection when it is here) and checks the store against counts computed here, from the files
 // themselves, with a reader independent of the importer's.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -6,10 +6,7 @@ import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ImportReport, importFiles, summaryLine } from '../../src/actions/import-files.ts';
 import { parseArxivId } from '../../src/domain/arxiv-id.ts';
-import { buildStore, SHARED_DATA, type TestStore } from '../support/store.ts';
-
-const HF = join(SHARED_DATA, 'hf-daily');
-const LISTINGS = join(SHARED_DATA, 'arxiv-listings');
+import { buildStore, describeShared, FIXTURES, SHARED_DATA, type TestStore } from '../support/store.ts';
 
 function read(file: string): string {
   const b = readFileSync(file);
@@ -17,7 +14,7 @@ function read(file: string): string {
 }
 
 /** What the files hold, by a plain reading of them. */
-function expectations() {
+function expectations(HF: string, LISTINGS: string) {
   const papers = new Set<string>();
   const entries = new Set<string>();
   const reprFiles: string[] = [];
@@ -52,13 +49,18 @@ function expectations() {
   return { papers, entries, reprFiles, listingRecords };
 }
 
-describe('importing all shared data', () => {
+function importAll(root: string, reprFileCount: number): () => void {
+  return () => importAllOf(join(root, 'hf-daily'), join(root, 'arxiv-listings'), reprFileCount);
+}
+
+function importAllOf(HF: string, LISTINGS: string, reprFileCount: number): void {
   let t: TestStore;
   let first: ImportReport;
   let second: ImportReport;
-  const expected = expectations();
+  let expected: ReturnType<typeof expectations>;
 
   beforeAll(async () => {
+    expected = expectations(HF, LISTINGS);
     t = await buildStore();
     first = await importFiles(t.store.db, [HF, LISTINGS]);
     second = await importFiles(t.store.db, [LISTINGS, HF]);
@@ -66,7 +68,7 @@ describe('importing all shared data', () => {
   afterAll(async () => t?.cleanup());
 
   it('rejects exactly the Python-repr files of hf-daily, each with a clear reason', () => {
-    expect(expected.reprFiles.length).toBe(22);
+    expect(expected.reprFiles.length).toBe(reprFileCount);
     expect(first.rejected.map((r) => r.file).sort()).toEqual(expected.reprFiles);
     for (const r of first.rejected) expect(r.reason).toMatch(/Python repr/);
   });
@@ -92,7 +94,9 @@ describe('importing all shared data', () => {
     expect(second.counts.updatedPapers).toBe(0);
     expect(second.counts.newEntries).toBe(0);
     expect(second.counts.updatedEntries).toBe(0);
-    expect(summaryLine(second)).toMatch(/^imported \d+ papers \(0 new, 0 updated\), \d+ daily entries, 22 files rejected$/);
+    expect(summaryLine(second)).toMatch(
+      new RegExp(String.raw`^imported \d+ papers \(0 new, 0 updated\), \d+ daily entries, ${reprFileCount} files rejected$`),
+    );
   });
 
   it('keeps a paper that sat on two days on both lists, each with its own submitter', async () => {
@@ -109,4 +113,8 @@ describe('importing all shared data', () => {
       expect(new Set(rows.map((r) => r.day)).size).toBe(rows.length);
     }
   });
-});
+}
+
+describe('importing all the fixtures', importAll(FIXTURES, 2));
+// The whole collection: 542 Daily Papers days (22 of them Python repr lists) and about 71,700 papers.
+describeShared('importing all shared data', importAll(SHARED_DATA ?? '', 22));

@@ -5,11 +5,12 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { importFiles } from '../../src/actions/import-files.ts';
-import { buildStore, SHARED_DATA, type TestStore } from '../support/store.ts';
+import { makeMember } from '../support/members.ts';
+import { buildStore, FIXTURES, type TestStore } from '../support/store.ts';
 
-const DAY = join(SHARED_DATA, 'hf-daily', '2026-06-02.json');
-const LISTING = join(SHARED_DATA, 'arxiv-listings', 'daily-arxiv-jsonl', '2025-03-18.jsonl.gz');
-const DAYDAY = join(SHARED_DATA, 'arxiv-listings', 'daydayarxiv', '2025-05-12.cs.AI.json.gz');
+const DAY = join(FIXTURES, 'hf-daily', '2026-06-02.json');
+const LISTING = join(FIXTURES, 'arxiv-listings', 'daily-arxiv-jsonl', '2025-03-18.jsonl.gz');
+const DAYDAY = join(FIXTURES, 'arxiv-listings', 'daydayarxiv', '2025-05-12.cs.AI.json.gz');
 
 let t: TestStore;
 beforeEach(async () => {
@@ -113,7 +114,8 @@ describe('idempotence and counts', () => {
     await importFiles(t.store.db, [DAY]);
     const items = JSON.parse(readFileSync(DAY, 'utf8')) as { paper: { id: string; upvotes: number } }[];
     const p = (items[0] as { paper: { id: string; upvotes: number } }).paper;
-    const user = await t.store.db.selectFrom('users').select('id').limit(1).executeTakeFirstOrThrow();
+    // A local member (imported Hugging Face profiles are not members here).
+    const user = await makeMember(t.store);
     await t.store.db.insertInto('votes').values({ user_id: user.id, paper_id: p.id, created_at: new Date().toISOString() }).execute();
     await t.store.db.updateTable('papers').set({ local_upvotes: 1 }).where('id', '=', p.id).execute();
     const again = await importFiles(t.store.db, [DAY]);
@@ -140,7 +142,7 @@ describe('the folio import command', () => {
     expect(ok.status).toBe(0);
     expect(ok.stdout.trim()).toMatch(/\(0 new, 0 updated\).*0 files rejected$/);
     const usage = spawnSync(process.execPath, ['bin/folio.js', 'import', DAY, '--format', 'xml'], { env, encoding: 'utf8' });
-    expect(usage.status).toBe(64);
+    expect(usage.status).toBe(2);
     expect(usage.stderr).toMatch(/invalid/i);
   });
 });

@@ -94,6 +94,38 @@ describe('failures', () => {
   });
 });
 
+describe('shutdown', () => {
+  it('hands the running job back when the worker stops (SIGTERM), without an error line or a counted attempt', async () => {
+    const errors: unknown[] = [];
+    const log = { info() {}, error: (o: unknown) => errors.push(o) };
+    let started!: () => void;
+    const running = new Promise<void>((r) => {
+      started = r;
+    });
+    const worker = new Worker(
+      t.store.db,
+      {
+        long: async (_p, ctx) => {
+          started();
+          await new Promise((_resolve, reject) =>
+            ctx.signal.addEventListener('abort', () => reject(new DOMException('The operation was aborted', 'AbortError'))),
+          );
+        },
+      },
+      undefined,
+      log,
+      10,
+    );
+    await enqueue(t.store.db, 'long', {});
+    await worker.start();
+    await running;
+    await worker.stop();
+    expect(errors).toEqual([]);
+    const job = await t.store.db.selectFrom('jobs').select(['state', 'attempts', 'last_error', 'locked_until']).executeTakeFirstOrThrow();
+    expect(job).toEqual({ state: 'queued', attempts: 0, last_error: null, locked_until: null });
+  });
+});
+
 describe('lanes', () => {
   it('runs a quick-lane job (mail) while a long job holds the main loop, and never the reverse', async () => {
     let release!: () => void;

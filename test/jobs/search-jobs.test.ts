@@ -46,7 +46,7 @@ describe('search index jobs', () => {
     expect(logs.some((l) => /index \d+ is current/.test(l))).toBe(true);
   }, 120_000);
 
-  it('add new papers in place, and queue a rebuild once the corpus grew by a quarter', async () => {
+  it('add new papers in place, and once the corpus grew by a quarter queue a rebuild instead', async () => {
     await t.store.db.deleteFrom('jobs').execute();
     const cur = await currentIndex(t.store.db);
     const size = cur?.corpus_size ?? 0;
@@ -66,7 +66,8 @@ describe('search index jobs', () => {
     await storeBatch(t.store.db, { papers: Array.from({ length: more }, (_, i) => paper(i + 1)), entries: [] });
     await runUpdateJob(t.config, t.store, jobCtx());
     expect(await queued(REBUILD_JOB)).toBe(1);
-    // Until the rebuild runs, the current index takes the new papers.
-    expect((await currentIndex(t.store.db))?.papers).toBe(size + 1 + more);
+    // The rebuild indexes every paper with the new model, so the old index is not grown first (keyword
+    // search has the new papers meanwhile).
+    expect((await currentIndex(t.store.db))?.papers).toBe(size + 1);
   }, 120_000);
 });

@@ -115,7 +115,7 @@ describe('the shared page cache and members', () => {
       expect(anon.body).not.toContain('account-menu');
       expect(anon.body).not.toContain(a.csrf);
       expect(anon.root.querySelector('.account__signup')).not.toBeNull();
-      expect(anon.res.headers.vary).toBe('Cookie');
+      expect(anon.res.headers.vary).toBe('Cookie, Accept-Encoding');
       expect(anon.res.headers.etag).toBeDefined();
     }
     // Identical anonymous bytes: the second came from the cache.

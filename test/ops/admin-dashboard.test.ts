@@ -5,12 +5,12 @@ import { importFiles } from '../../src/actions/import-files.ts';
 import { weeklyGrowth } from '../../src/db/queries/admin-stats.ts';
 import { enqueue } from '../../src/jobs/queue.ts';
 import { getPage, makeMember, signedIn } from '../support/members.ts';
-import { buildTestApp, SHARED_DATA, type TestApp } from '../support/store.ts';
+import { buildTestApp, FIXTURES, type TestApp } from '../support/store.ts';
 
 let t: TestApp;
 beforeAll(async () => {
   t = await buildTestApp();
-  await importFiles(t.store.db, [join(SHARED_DATA, 'hf-daily', '2026-06-02.json')]);
+  await importFiles(t.store.db, [join(FIXTURES, 'hf-daily', '2026-06-02.json')]);
   await enqueue(t.store.db, 'recompute-trending', {});
 });
 afterAll(async () => t.cleanup());
@@ -35,7 +35,7 @@ describe('/admin overview', () => {
   it('counts what happened, week by week', async () => {
     const series = await weeklyGrowth(t.store.db);
     const papers = series.find((s) => s.label === 'Papers added');
-    const items = (await import(join(SHARED_DATA, 'hf-daily', '2026-06-02.json'), { with: { type: 'json' } })).default as unknown[];
+    const items = (await import(join(FIXTURES, 'hf-daily', '2026-06-02.json'), { with: { type: 'json' } })).default as unknown[];
     expect(papers?.total).toBe(items.length);
     // Imported today: all in the latest week.
     expect(papers?.weeks[papers.weeks.length - 1]?.value).toBe(items.length);

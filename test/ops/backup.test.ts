@@ -10,7 +10,7 @@ import { BackupError, backup, restore } from '../../src/actions/backup.ts';
 import { importFiles } from '../../src/actions/import-files.ts';
 import type { Store } from '../../src/db/connection.ts';
 import { openStore, sqliteFile } from '../../src/db/connection.ts';
-import { buildStore, createTestDatabase, SHARED_DATA, type TestStore } from '../support/store.ts';
+import { buildStore, createTestDatabase, FIXTURES, type TestStore } from '../support/store.ts';
 
 let t: TestStore;
 let papers: string[] = [];
@@ -18,8 +18,8 @@ let papers: string[] = [];
 beforeAll(async () => {
   t = await buildStore();
   await importFiles(t.store.db, [
-    join(SHARED_DATA, 'hf-daily', '2026-06-02.json'),
-    join(SHARED_DATA, 'arxiv-listings', 'daily-arxiv-jsonl', '2026-06-01.jsonl.gz'),
+    join(FIXTURES, 'hf-daily', '2026-06-02.json'),
+    join(FIXTURES, 'arxiv-listings', 'daily-arxiv-jsonl', '2026-06-01.jsonl.gz'),
   ]);
   papers = (await t.store.db.selectFrom('papers').select('id').orderBy('id').limit(50).execute()).map((r) => r.id);
 }, 60_000);
@@ -152,11 +152,11 @@ describe('restore refuses what is not a backup', () => {
     await expect(restore({ dialect: 'sqlite', path: join(t.dir, 'r.sqlite') }, join(t.dir, 'nope.bin'))).rejects.toThrow(/no such file/);
   });
 
-  it('the command says what is wrong and exits 64', () => {
+  it('the command says what is wrong and exits 2 (usage)', () => {
     const file = join(t.dir, 'junk.bin');
     writeFileSync(file, 'junk');
     const r = spawnSync(process.execPath, ['bin/folio.js', 'restore', file], { env: t.env, encoding: 'utf8' });
-    expect(r.status).toBe(64);
+    expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/folio: .*not a (SQLite backup|PostgreSQL dump)/);
   });
 });

@@ -3,14 +3,14 @@
 import { join } from 'node:path';
 import { importFiles } from '../../src/actions/import-files.ts';
 import { type BuildContext, rebuildSearchIndex } from '../../src/search/index-build.ts';
-import { SHARED_DATA, type TestStore } from './store.ts';
+import { FIXTURES, type TestStore } from './store.ts';
 
 export const SAMPLE_DAYS = ['2026-06-01', '2026-06-02', '2026-06-03'];
 
 export async function importSearchSample(t: TestStore): Promise<void> {
   await importFiles(t.store.db, [
-    ...SAMPLE_DAYS.map((d) => join(SHARED_DATA, 'hf-daily', `${d}.json`)),
-    join(SHARED_DATA, 'arxiv-listings', 'daily-arxiv-jsonl', '2026-06-01.jsonl.gz'),
+    ...SAMPLE_DAYS.map((d) => join(FIXTURES, 'hf-daily', `${d}.json`)),
+    join(FIXTURES, 'arxiv-listings', 'daily-arxiv-jsonl', '2026-06-01.jsonl.gz'),
   ]);
 }
 

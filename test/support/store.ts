@@ -10,7 +10,7 @@ import { type Config, loadConfig } from '../../src/config.ts';
 import { openStore, type Store } from '../../src/db/connection.ts';
 import { buildApp } from '../../src/web/server.ts';
 
-export { SHARED_DATA } from './shared-data.ts';
+export { describeShared, FIXTURES, SHARED_DATA, sharedData } from './shared-data.ts';
 
 /**
  * The PostgreSQL server to run the suite against, as an admin URL (e.g.
@@ -30,7 +30,8 @@ export interface TestStore {
   cleanup(): Promise<void>;
 }
 
-async function adminQuery(text: string): Promise<void> {
+/** Runs one statement on the PostgreSQL server as its admin (create or drop databases and roles). */
+export async function adminQuery(text: string): Promise<void> {
   const client = new pg.Client({ connectionString: PG_ADMIN_URL });
   await client.connect();
   try {
@@ -51,6 +52,26 @@ async function waitForNoConnections(database: string, ms = 2000): Promise<void> 
     }
   } finally {
     await client.end();
+  }
+}
+
+/**
+ * Why the PostgreSQL that cluster and copy tests need (whatever store the suite runs on) cannot be used
+ * here, or undefined when it can. When the suite itself runs on PostgreSQL (FOLIO_TEST_PG_URL), there is
+ * no excuse: the tests run and fail loudly instead.
+ */
+export async function postgresMissing(): Promise<string | undefined> {
+  if (TEST_PG_URL) return undefined;
+  const client = new pg.Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+    const r = await client.query("select 1 from pg_available_extensions where name = 'vector'");
+    if (r.rowCount === 0) return '(skipped: PostgreSQL has no pgvector; scripts/build-pgvector.sh installs it)';
+    return undefined;
+  } catch {
+    return `(skipped: no PostgreSQL at ${new URL(PG_ADMIN_URL).host}; set FOLIO_TEST_PG_URL to one)`;
+  } finally {
+    await client.end().catch(() => {});
   }
 }
 

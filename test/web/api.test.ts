@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importFiles } from '../../src/actions/import-files.ts';
-import { buildTestApp, SHARED_DATA, type TestApp } from '../support/store.ts';
+import { makeMember } from '../support/members.ts';
+import { buildTestApp, FIXTURES, type TestApp } from '../support/store.ts';
 
 const DAYS = ['2026-06-01', '2026-06-02', '2026-06-03', '2026-06-08'];
 type Item = {
@@ -13,14 +14,14 @@ type Item = {
 };
 
 let t: TestApp;
-const files = DAYS.map((d) => join(SHARED_DATA, 'hf-daily', `${d}.json`));
+const files = DAYS.map((d) => join(FIXTURES, 'hf-daily', `${d}.json`));
 const source = new Map(
   DAYS.map((d, i) => [d, JSON.parse(readFileSync(files[i] as string, 'utf8')) as { paper: { id: string; upvotes: number } }[]]),
 );
 
 beforeAll(async () => {
   t = await buildTestApp();
-  await importFiles(t.store.db, [...files, join(SHARED_DATA, 'arxiv-listings', 'daily-arxiv-jsonl', '2026-06-01.jsonl.gz')]);
+  await importFiles(t.store.db, [...files, join(FIXTURES, 'arxiv-listings', 'daily-arxiv-jsonl', '2026-06-01.jsonl.gz')]);
 });
 afterAll(async () => t.cleanup());
 
@@ -132,7 +133,7 @@ describe('GET /api/papers/{id}', () => {
   });
 
   it('serves corpus papers that were never on a list', async () => {
-    const line = readFileSync(join(SHARED_DATA, 'arxiv-listings', 'daily-arxiv-jsonl', '2026-06-01.jsonl.gz'));
+    const line = readFileSync(join(FIXTURES, 'arxiv-listings', 'daily-arxiv-jsonl', '2026-06-01.jsonl.gz'));
     expect(line.length).toBeGreaterThan(0);
     const list = (await get('/api/papers?limit=100')).body as Item[];
     const listed = new Set(DAYS.flatMap((d) => source.get(d)?.map((i) => i.paper.id) ?? []));
@@ -199,7 +200,8 @@ describe('the cache never serves stale data', () => {
     const url = '/api/daily_papers?date=2026-06-02&limit=100';
     const before = (await get(url)).body as Item[];
     const target = before[before.length - 1] as Item;
-    const user = await t.store.db.selectFrom('users').select('id').limit(1).executeTakeFirstOrThrow();
+    // Imported files make no members (their users are Hugging Face identities): a member votes.
+    const user = await makeMember(t.store);
     await t.store.db.transaction().execute(async (trx) => {
       await trx.insertInto('votes').values({ user_id: user.id, paper_id: target.paper.id, created_at: new Date().toISOString() }).execute();
       await trx

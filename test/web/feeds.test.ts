@@ -8,7 +8,7 @@ import { importFiles } from '../../src/actions/import-files.ts';
 import { recomputeTrending } from '../../src/db/queries/trending.ts';
 import { DEFAULT_TRENDING } from '../../src/domain/trending.ts';
 import { writeDaily } from '../support/pages.ts';
-import { buildTestApp, SHARED_DATA, type TestApp } from '../support/store.ts';
+import { buildTestApp, FIXTURES, type TestApp } from '../support/store.ts';
 
 const HOSTILE = `<script>alert("x")</script> ]]> & <b>bold</b> \u0007`;
 let t: TestApp;
@@ -52,7 +52,7 @@ const one = (n: Node, name: string): Node | undefined => n.children.find((c) => 
 
 beforeAll(async () => {
   t = await buildTestApp();
-  const day = join(SHARED_DATA, 'hf-daily', '2026-06-02.json');
+  const day = join(FIXTURES, 'hf-daily', '2026-06-02.json');
   const items = JSON.parse(readFileSync(day, 'utf8')) as {
     paper: { id: string; title: string; summary: string; organization?: { name: string } };
     organization?: { name: string };
@@ -61,7 +61,7 @@ beforeAll(async () => {
   first.paper.id = '2606.99999';
   first.paper.title = HOSTILE;
   first.paper.summary = `${HOSTILE} summary`;
-  await importFiles(t.store.db, [day, join(SHARED_DATA, 'hf-daily', '2026-06-01.json'), writeDaily(t.dir, '2026-06-03', [first])]);
+  await importFiles(t.store.db, [day, join(FIXTURES, 'hf-daily', '2026-06-01.json'), writeDaily(t.dir, '2026-06-03', [first])]);
   await recomputeTrending(t.store.db, DEFAULT_TRENDING, '2026-06-04T00:00:00.000Z');
   org = (
     items.find((i) => i.organization ?? i.paper.organization)?.organization ?? items.find((i) => i.paper.organization)?.paper.organization

@@ -7,10 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importFiles } from '../../src/actions/import-files.ts';
 import { buildApp } from '../../src/web/server.ts';
 import { type DailyItem, dom, href, listedIds, readDaily, text, voteCounts, writeDaily } from '../support/pages.ts';
-import { buildStore, SHARED_DATA, type TestStore } from '../support/store.ts';
+import { buildStore, FIXTURES, type TestStore } from '../support/store.ts';
 
 const DAYS = ['2026-06-01', '2026-06-02', '2026-06-04', '2026-06-08'] as const;
-const FILE = (day: string) => join(SHARED_DATA, 'hf-daily', `${day}.json`);
+const FILE = (day: string) => join(FIXTURES, 'hf-daily', `${day}.json`);
 /** Small pages, so that one real day already spans several. */
 const PAGE_SIZE = 20;
 const CRAFTED_DAY = '2026-05-20';
@@ -197,7 +197,9 @@ describe('daily lists', () => {
     expect(href(li, '.org')).toBe(`/orgs/${encodeURIComponent(org.name)}`);
     expect(href(li, '.chip--gh')).toBe(item.paper.githubRepo);
     const submitter = item.submittedBy as { name?: string; user?: string };
-    expect(href(li, '.meta__submitter a')).toBe(`/submitters/${submitter.name ?? submitter.user}`);
+    // Imported submitters are Hugging Face users, not members here.
+    expect(href(li, '.meta__submitter a')).toBe(`/huggingface/${submitter.name ?? submitter.user}`);
+    expect(text(li.querySelector('.meta__submitter'))).toContain('on Hugging Face');
     expect(li.querySelector('time')?.getAttribute('datetime')).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     if (item.thumbnail) {
       const img = li.querySelector('.paper__thumb img');
@@ -319,7 +321,7 @@ describe('the paper page', () => {
     expect(href(root, `a[href="https://arxiv.org/pdf/${id}"]`)).toBeTruthy();
     expect(href(root, '.chip--gh')).toBe(item.paper.githubRepo);
     expect(href(root, '.facts__days a')).toBe('/papers/date/2026-06-02');
-    expect(href(root, '.facts__by a')).toBe(`/submitters/${item.submittedBy?.name ?? item.submittedBy?.user}`);
+    expect(href(root, '.facts__by a')).toBe(`/huggingface/${item.submittedBy?.name ?? item.submittedBy?.user}`);
     expect(root.querySelector(`form[action="/papers/${id}/upvote"]`)).toBeTruthy();
     // No math here: no KaTeX stylesheet to load.
     expect(root.querySelector('link[href="/static/katex/katex.min.css"]')).toBeNull();
@@ -348,12 +350,17 @@ describe('the paper page', () => {
     expect(text(root.querySelector('.abstract'))).toContain('It costs $5 and $10 to run.');
   });
 
-  it('marks claimed authors and links them to their user', async () => {
+  it('marks authors verified on Hugging Face as such, linked to the Hugging Face user', async () => {
     const { root } = await get('/papers/2605.00001');
     const claimed = root.querySelectorAll('.author-list li').find((li) => text(li).startsWith('Claire Claimed'));
-    expect(claimed?.querySelector('.claimed')?.getAttribute('href')).toBe('/submitters/claire');
-    // The user page exists even for a member who never submitted a paper.
-    const user = await get('/submitters/claire');
+    expect(claimed?.querySelector('.claimed--hf')?.getAttribute('href')).toBe('/huggingface/claire');
+    expect(text(claimed)).toContain('verified on Hugging Face');
+    // No member claire here: the member address leads to the Hugging Face user's page, which exists
+    // even for a user who never submitted a paper.
+    const old = await app.inject({ url: '/submitters/claire' });
+    expect(old.statusCode).toBe(302);
+    expect(old.headers.location).toBe('/huggingface/claire');
+    const user = await get('/huggingface/claire');
     expect(user.status).toBe(200);
     expect(text(user.root.querySelector('.empty'))).toContain('has not submitted a paper');
     expect(root.querySelectorAll('.claimed')).toHaveLength(1);
@@ -431,18 +438,18 @@ describe('organisation, author and submitter pages', () => {
     expect(listedIds(slash.root)).toEqual(['2605.00001']);
   });
 
-  it('lists what a member submitted', async () => {
+  it('lists what a Hugging Face user submitted', async () => {
     const all = Object.values(files).flat();
     const who = all[0]?.submittedBy?.name ?? (all[0]?.submittedBy?.user as string);
     const expected = [...new Set(all.filter((i) => (i.submittedBy?.name ?? i.submittedBy?.user) === who).map((i) => i.paper.id))].sort();
-    const { ids } = await allPages(`/submitters/${encodeURIComponent(who)}`);
+    const { ids } = await allPages(`/huggingface/${encodeURIComponent(who)}`);
     expect(ids.slice().sort()).toEqual(expected);
-    const { root } = await get(`/submitters/${encodeURIComponent(who)}`);
+    const { root } = await get(`/huggingface/${encodeURIComponent(who)}`);
     expect(text(root.querySelector('.list-head__sub'))).toContain(`@${who}`);
   });
 
   it('answers unknown names with a 404 page', async () => {
-    for (const url of ['/orgs/no-such-org', '/authors/Nobody%20Atall', '/submitters/no-such-user']) {
+    for (const url of ['/orgs/no-such-org', '/authors/Nobody%20Atall', '/submitters/no-such-user', '/huggingface/no-such-user']) {
       const { status, root } = await get(url);
       expect(status, url).toBe(404);
       expect(text(root.querySelector('.error-page__message')), url).toMatch(/There is no/);
@@ -459,7 +466,7 @@ describe('escaping', () => {
       '/papers/2605.00001',
       '/orgs/evil-org',
       `/authors/${encodeURIComponent(`${EVIL} Mallory`)}`,
-      '/submitters/mallory',
+      '/huggingface/mallory',
       `/orgs/${encodeURIComponent(EVIL)}`,
       `/papers/date/${encodeURIComponent(EVIL)}`,
     ];

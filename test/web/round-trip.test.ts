@@ -4,10 +4,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { importFiles } from '../../src/actions/import-files.ts';
-import { buildTestApp, SHARED_DATA, type TestApp } from '../support/store.ts';
+import { buildTestApp, FIXTURES, type TestApp } from '../support/store.ts';
 
 type Json = Record<string, unknown>;
-const HF = join(SHARED_DATA, 'hf-daily');
+const HF = join(FIXTURES, 'hf-daily');
 
 function isApiBody(name: string): boolean {
   const body = JSON.parse(readFileSync(join(HF, name), 'utf8')) as unknown;

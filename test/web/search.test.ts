@@ -3,8 +3,12 @@
 // `/papers/trending`. Hostile input gets results or a clear message, never an error page.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { trendingParams } from '../../src/config.ts';
+import { latestListDay } from '../../src/db/queries/papers.ts';
 import { recomputeTrending } from '../../src/db/queries/trending.ts';
 import { searchService } from '../../src/search/service.ts';
+import { isStale } from '../../src/web/routes/pages-trending.ts';
+import { mediumDay } from '../../src/web/views/format.ts';
+import { renderTrendingPage, STALE_LIST_DAYS } from '../../src/web/views/trending-page.ts';
 import { apiToken, getPage, makeMember, signedIn } from '../support/members.ts';
 import { dom } from '../support/pages.ts';
 import { buildSearchIndex, importSearchSample } from '../support/search.ts';
@@ -295,6 +299,24 @@ describe('with the meaning index', () => {
 });
 
 describe('/papers/trending', () => {
+  it('calls a newest list stale after STALE_LIST_DAYS days', () => {
+    const now = new Date('2026-06-20T12:00:00Z');
+    expect(isStale('2026-06-20', now)).toBe(false);
+    expect(isStale(`2026-06-${20 - STALE_LIST_DAYS}`, now)).toBe(false);
+    expect(isStale(`2026-06-${String(20 - STALE_LIST_DAYS - 1).padStart(2, '0')}`, now)).toBe(true);
+  });
+
+  it('says nothing about age when the newest list is recent', () => {
+    const page = renderTrendingPage({
+      rows: [],
+      params: trendingParams(t.config),
+      pager: { page: 1, pages: 1, href: () => '/papers/trending' },
+      firstRank: 1,
+      total: 0,
+    });
+    expect(page).not.toContain('The newest daily list here');
+  });
+
   it('lists papers by stored trending score, with the formula and its constants', async () => {
     const { status, root, body } = await getPage(t.app, '/papers/trending');
     expect(status).toBe(200);
@@ -308,6 +330,15 @@ describe('/papers/trending', () => {
     expect(body).toContain('ln(1 + GitHub stars)');
     expect(body).toContain('<sup>1.8</sup>');
     expect(root.querySelector('a[href="/about/trending"]')).not.toBeNull();
+    // The formula is folded under its summary, so the papers come first.
+    const formula = root.querySelector('details.formula');
+    expect(formula?.querySelector('summary')?.text).toBe('How papers are ranked here');
+    expect(formula?.hasAttribute('open')).toBe(false);
+    expect(formula?.text).toContain('ln(1 + GitHub stars)');
+    // The fixture days are months old: the page says its ranking is of the newest list's time.
+    const newest = await latestListDay(t.store.db);
+    expect(isStale(newest as string, new Date())).toBe(true);
+    expect(root.querySelector('.notice')?.text).toContain(`The newest daily list here is from ${mediumDay(newest)}`);
     expect((await getPage(t.app, '/papers/trending?p=2')).status).toBe(200);
     expect((await getPage(t.app, '/papers/trending?p=999')).status).toBe(404);
     const about = await getPage(t.app, '/about/trending');

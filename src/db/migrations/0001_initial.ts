@@ -2,6 +2,7 @@
 // the `meta` table whose `data_generation` counter lets caches know when anything visible changed.
 import { type Kysely, sql } from 'kysely';
 import type { Dialect } from '../dialect.ts';
+import { watchTables } from './generation-triggers.ts';
 
 /** Tables whose changes are visible on pages and in the API: each write to them bumps the generation. */
 const WATCHED_TABLES = ['papers', 'authors', 'users', 'organizations', 'daily_entries', 'votes'];
@@ -117,21 +118,6 @@ export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
         update meta set value = (value::bigint + 1)::text where key = 'data_generation';
         return null;
       end $$`.execute(db);
-    for (const t of WATCHED_TABLES) {
-      await sql
-        .raw(`create trigger ${t}_generation after insert or update or delete on ${t}
-              for each statement execute function bump_data_generation()`)
-        .execute(db);
-    }
-  } else {
-    for (const t of WATCHED_TABLES) {
-      for (const op of ['insert', 'update', 'delete']) {
-        await sql
-          .raw(`create trigger ${t}_${op}_generation after ${op} on ${t} for each row begin
-                  update meta set value = cast(value as integer) + 1 where key = 'data_generation';
-                end`)
-          .execute(db);
-      }
-    }
   }
+  await watchTables(db, dialect, WATCHED_TABLES);
 }

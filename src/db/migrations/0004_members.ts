@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
 import type { Dialect } from '../dialect.ts';
+import { watchTables } from './generation-triggers.ts';
 
 /** Tables added here whose changes are visible on pages: each write bumps the data generation. */
 const WATCHED_TABLES = ['comments', 'org_members'];
@@ -164,22 +165,5 @@ export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
   const secret = randomBytes(32).toString('base64url');
   await sql`insert into meta (key, value) values ('secret_key', ${secret})`.execute(db);
 
-  if (dialect === 'postgres') {
-    for (const t of WATCHED_TABLES) {
-      await sql
-        .raw(`create trigger ${t}_generation after insert or update or delete on ${t}
-              for each statement execute function bump_data_generation()`)
-        .execute(db);
-    }
-  } else {
-    for (const t of WATCHED_TABLES) {
-      for (const op of ['insert', 'update', 'delete']) {
-        await sql
-          .raw(`create trigger ${t}_${op}_generation after ${op} on ${t} for each row begin
-                  update meta set value = cast(value as integer) + 1 where key = 'data_generation';
-                end`)
-          .execute(db);
-      }
-    }
-  }
+  await watchTables(db, dialect, WATCHED_TABLES);
 }

@@ -2,9 +2,13 @@
 // and headings), and the latest day with papers inside a period (where the Daily tab of a week leads).
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.ts';
+import { papersOf } from './papers.ts';
 
-/** Papers on the lists of a period (`end` exclusive), or submitted by a user: each paper once, as listEntries returns them. */
-export async function countEntries(db: Kysely<Database>, q: { start?: string; end?: string; submitterId?: number }): Promise<number> {
+/** Papers on the lists of a period (`end` exclusive), or submitted by a member (or on Hugging Face by an imported user): each paper once, as listEntries returns them. */
+export async function countEntries(
+  db: Kysely<Database>,
+  q: { start?: string; end?: string; submitterId?: number; hfSubmitterId?: number },
+): Promise<number> {
   let query = db
     .selectFrom('daily_entries as e')
     .innerJoin('papers as p', 'p.id', 'e.paper_id')
@@ -13,21 +17,16 @@ export async function countEntries(db: Kysely<Database>, q: { start?: string; en
   if (q.start) query = query.where('e.day', '>=', q.start);
   if (q.end) query = query.where('e.day', '<', q.end);
   if (q.submitterId !== undefined) query = query.where('e.submitted_by', '=', q.submitterId);
+  if (q.hfSubmitterId !== undefined) query = query.where('e.hf_submitted_by', '=', q.hfSubmitterId);
   const r = await query.select(({ fn }) => fn.count<number>('e.paper_id').distinct().as('n')).executeTakeFirst();
   return Number(r?.n ?? 0);
 }
 
 /** Visible papers of an organisation or an author (as `listPapersWhere` filters them). */
 export async function countPapersWhere(db: Kysely<Database>, filter: { organizationId: number } | { authorName: string }): Promise<number> {
-  let q = db.selectFrom('papers as p').where('p.hidden', '=', 0);
-  if ('organizationId' in filter) q = q.where('p.organization_id', '=', filter.organizationId);
-  else {
-    const name = filter.authorName;
-    q = q.where(({ exists, selectFrom }) =>
-      exists(selectFrom('authors as a').select('a.paper_id').whereRef('a.paper_id', '=', 'p.id').where('a.name', '=', name)),
-    );
-  }
-  const r = await q.select(({ fn }) => fn.countAll<number>().as('n')).executeTakeFirst();
+  const r = await papersOf(db.selectFrom('papers as p'), filter)
+    .select(({ fn }) => fn.countAll<number>().as('n'))
+    .executeTakeFirst();
   return Number(r?.n ?? 0);
 }
 

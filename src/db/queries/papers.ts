@@ -1,12 +1,22 @@
 // Reading papers, their authors and their places on the daily lists. Every list query returns entry
 // rows; one shared step (`hydrate`) attaches authors, submitters and organisations in a fixed number of
 // queries, whatever the page size.
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type SelectQueryBuilder, sql } from 'kysely';
 import type { Database } from '../schema.ts';
 
 export type ListSort = 'upvotes' | 'trending' | 'publishedAt';
 
 export interface UserRow {
+  id: number;
+  username: string;
+  fullname: string | null;
+  avatar_url: string | null;
+  hf_id: string | null;
+  is_pro: number;
+}
+
+/** A Hugging Face profile named by an imported file (foreign: not a member of this site). */
+export interface HfIdentityRow {
   id: number;
   username: string;
   fullname: string | null;
@@ -33,6 +43,9 @@ export interface AuthorRow {
   user_id: number | null;
   status: string | null;
   status_changed_at: string | null;
+  hf_identity_id: number | null;
+  hf_status: string | null;
+  hf_status_changed_at: string | null;
 }
 
 export type PaperRow = Database['papers'];
@@ -43,6 +56,7 @@ export interface EntryRow {
   added_at: string;
   announced_at: string | null;
   submitted_by: number | null;
+  hf_submitted_by: number | null;
   entry_org_id: number | null;
   thumbnail: string | null;
   media_urls: string | null;
@@ -51,7 +65,8 @@ export interface EntryRow {
 
 export interface PaperView {
   paper: PaperRow;
-  authors: (AuthorRow & { user?: UserRow })[];
+  /** `user`: the member who claimed the authorship here; `hfUser`: who Hugging Face says verified it. */
+  authors: (AuthorRow & { user?: UserRow; hfUser?: HfIdentityRow })[];
   organization?: OrgRow;
   upvotes: number;
   numComments: number;
@@ -59,7 +74,10 @@ export interface PaperView {
 
 export interface EntryView extends PaperView {
   entry: EntryRow;
+  /** The member who submitted it here. */
   submitter?: UserRow;
+  /** Who submitted it on Hugging Face (imported). */
+  hfSubmitter?: HfIdentityRow;
   entryOrganization?: OrgRow;
 }
 
@@ -70,6 +88,7 @@ const ENTRY_COLUMNS = [
   'e.added_at',
   'e.announced_at',
   'e.submitted_by',
+  'e.hf_submitted_by',
   'e.organization_id as entry_org_id',
   'e.thumbnail',
   'e.media_urls',
@@ -82,7 +101,10 @@ const UPVOTES = sql<number>`(p.imported_upvotes + p.local_upvotes)`;
 export interface EntryQuery {
   start?: string;
   end?: string;
+  /** Entries submitted here by this member. */
   submitterId?: number;
+  /** Entries submitted on Hugging Face by this identity. */
+  hfSubmitterId?: number;
   sort?: ListSort;
   limit: number;
   offset?: number;
@@ -101,7 +123,11 @@ export async function listEntries(db: Kysely<Database>, q: EntryQuery): Promise<
     .where('p.hidden', '=', 0);
   if (q.start) query = query.where('e.day', '>=', q.start);
   if (q.end) query = query.where('e.day', '<', q.end);
-  if (q.submitterId !== undefined) query = query.where('e.submitted_by', '=', q.submitterId);
+  if (q.submitterId !== undefined && q.hfSubmitterId !== undefined) {
+    const [local, hf] = [q.submitterId, q.hfSubmitterId];
+    query = query.where((eb) => eb.or([eb('e.submitted_by', '=', local), eb('e.hf_submitted_by', '=', hf)]));
+  } else if (q.submitterId !== undefined) query = query.where('e.submitted_by', '=', q.submitterId);
+  else if (q.hfSubmitterId !== undefined) query = query.where('e.hf_submitted_by', '=', q.hfSubmitterId);
   const startBound = q.start;
   const endBound = q.end;
   query = query.where(({ eb, selectFrom }) =>
@@ -114,7 +140,15 @@ export async function listEntries(db: Kysely<Database>, q: EntryQuery): Promise<
         .where('e2.hidden', '=', 0)
         .$if(startBound !== undefined, (s) => s.where('e2.day', '>=', startBound as string))
         .$if(endBound !== undefined, (s) => s.where('e2.day', '<', endBound as string))
-        .$if(q.submitterId !== undefined, (s) => s.where('e2.submitted_by', '=', q.submitterId as number)),
+        .$if(q.submitterId !== undefined && q.hfSubmitterId !== undefined, (s) =>
+          s.where((eb) =>
+            eb.or([eb('e2.submitted_by', '=', q.submitterId as number), eb('e2.hf_submitted_by', '=', q.hfSubmitterId as number)]),
+          ),
+        )
+        .$if(q.submitterId !== undefined && q.hfSubmitterId === undefined, (s) => s.where('e2.submitted_by', '=', q.submitterId as number))
+        .$if(q.hfSubmitterId !== undefined && q.submitterId === undefined, (s) =>
+          s.where('e2.hf_submitted_by', '=', q.hfSubmitterId as number),
+        ),
     ),
   );
   let ordered = query.selectAll('p').select(ENTRY_COLUMNS);
@@ -129,11 +163,33 @@ export async function listEntries(db: Kysely<Database>, q: EntryQuery): Promise<
     .offset(q.offset ?? 0)
     .execute();
   const entries = rows.map((r) => {
-    const { entry_id, day, added_at, announced_at, submitted_by, entry_org_id, thumbnail, media_urls, is_author_participating, ...paper } =
-      r;
+    const {
+      entry_id,
+      day,
+      added_at,
+      announced_at,
+      submitted_by,
+      hf_submitted_by,
+      entry_org_id,
+      thumbnail,
+      media_urls,
+      is_author_participating,
+      ...paper
+    } = r;
     return {
       paper: paper as PaperRow,
-      entry: { entry_id, day, added_at, announced_at, submitted_by, entry_org_id, thumbnail, media_urls, is_author_participating },
+      entry: {
+        entry_id,
+        day,
+        added_at,
+        announced_at,
+        submitted_by,
+        hf_submitted_by,
+        entry_org_id,
+        thumbnail,
+        media_urls,
+        is_author_participating,
+      },
     };
   });
   return hydrateEntries(db, entries);
@@ -143,6 +199,16 @@ async function usersById(db: Kysely<Database>, ids: number[]): Promise<Map<numbe
   if (!ids.length) return new Map();
   const rows = await db
     .selectFrom('users')
+    .select(['id', 'username', 'fullname', 'avatar_url', 'hf_id', 'is_pro'])
+    .where('id', 'in', [...new Set(ids)])
+    .execute();
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
+async function identitiesById(db: Kysely<Database>, ids: number[]): Promise<Map<number, HfIdentityRow>> {
+  if (!ids.length) return new Map();
+  const rows = await db
+    .selectFrom('hf_identities')
     .select(['id', 'username', 'fullname', 'avatar_url', 'hf_id', 'is_pro'])
     .where('id', 'in', [...new Set(ids)])
     .execute();
@@ -159,7 +225,7 @@ async function orgsById(db: Kysely<Database>, ids: number[]): Promise<Map<number
   return new Map(rows.map((r) => [r.id, r]));
 }
 
-/** Attaches authors (with claimed users) and organisations to papers, in three queries. */
+/** Attaches authors (with claimed users and imported identities) and organisations to papers, in four queries. */
 export async function hydratePapers(db: Kysely<Database>, papers: PaperRow[]): Promise<PaperView[]> {
   if (!papers.length) return [];
   const ids = papers.map((p) => p.id);
@@ -167,6 +233,10 @@ export async function hydratePapers(db: Kysely<Database>, papers: PaperRow[]): P
   const users = await usersById(
     db,
     authors.flatMap((a) => (a.user_id === null ? [] : [a.user_id])),
+  );
+  const identities = await identitiesById(
+    db,
+    authors.flatMap((a) => (a.hf_identity_id === null ? [] : [a.hf_identity_id])),
   );
   const orgs = await orgsById(
     db,
@@ -176,7 +246,8 @@ export async function hydratePapers(db: Kysely<Database>, papers: PaperRow[]): P
   for (const a of authors) {
     const list = byPaper.get(a.paper_id) ?? [];
     const user = a.user_id === null ? undefined : users.get(a.user_id);
-    list.push(user ? { ...a, user } : a);
+    const hfUser = a.hf_identity_id === null ? undefined : identities.get(a.hf_identity_id);
+    list.push({ ...a, ...(user ? { user } : {}), ...(hfUser ? { hfUser } : {}) });
     byPaper.set(a.paper_id, list);
   }
   return papers.map((p) => {
@@ -200,6 +271,10 @@ async function hydrateEntries(db: Kysely<Database>, rows: { paper: PaperRow; ent
     db,
     rows.flatMap((r) => (r.entry.submitted_by === null ? [] : [r.entry.submitted_by])),
   );
+  const identities = await identitiesById(
+    db,
+    rows.flatMap((r) => (r.entry.hf_submitted_by === null ? [] : [r.entry.hf_submitted_by])),
+  );
   const orgs = await orgsById(
     db,
     rows.flatMap((r) => (r.entry.entry_org_id === null ? [] : [r.entry.entry_org_id])),
@@ -207,8 +282,15 @@ async function hydrateEntries(db: Kysely<Database>, rows: { paper: PaperRow; ent
   return views.map((v, i) => {
     const entry = (rows[i] as { entry: EntryRow }).entry;
     const submitter = entry.submitted_by === null ? undefined : users.get(entry.submitted_by);
+    const hfSubmitter = entry.hf_submitted_by === null ? undefined : identities.get(entry.hf_submitted_by);
     const entryOrganization = entry.entry_org_id === null ? undefined : orgs.get(entry.entry_org_id);
-    return { ...v, entry, ...(submitter ? { submitter } : {}), ...(entryOrganization ? { entryOrganization } : {}) };
+    return {
+      ...v,
+      entry,
+      ...(submitter ? { submitter } : {}),
+      ...(hfSubmitter ? { hfSubmitter } : {}),
+      ...(entryOrganization ? { entryOrganization } : {}),
+    };
   });
 }
 
@@ -249,21 +331,29 @@ export async function listPapersByPublication(
   return hydratePapers(db, rows);
 }
 
+/**
+ * Narrows a query of `papers as p` to the visible papers of an organisation or an author. An author's
+ * papers are found from the name (`p.id in (select paper_id ... where name = ?)`, read from the index
+ * authors_name_paper), never by testing each paper of the store for that author: the work grows with the
+ * author's papers, not with the store (migration 0009 says more).
+ */
+export function papersOf<O>(
+  q: SelectQueryBuilder<Database & { p: Database['papers'] }, 'p', O>,
+  filter: { organizationId: number } | { authorName: string },
+): SelectQueryBuilder<Database & { p: Database['papers'] }, 'p', O> {
+  const visible = q.where('p.hidden', '=', 0);
+  if ('organizationId' in filter) return visible.where('p.organization_id', '=', filter.organizationId);
+  const name = filter.authorName;
+  return visible.where('p.id', 'in', (eb) => eb.selectFrom('authors as a').select('a.paper_id').where('a.name', '=', name));
+}
+
 /** Papers of an organisation or an author, newest first. */
 export async function listPapersWhere(
   db: Kysely<Database>,
   filter: { organizationId: number } | { authorName: string },
   opts: { limit: number; offset?: number },
 ): Promise<PaperView[]> {
-  let q = db.selectFrom('papers as p').selectAll('p').where('p.hidden', '=', 0);
-  if ('organizationId' in filter) q = q.where('p.organization_id', '=', filter.organizationId);
-  else {
-    const name = filter.authorName;
-    q = q.where(({ exists, selectFrom }) =>
-      exists(selectFrom('authors as a').select('a.paper_id').whereRef('a.paper_id', '=', 'p.id').where('a.name', '=', name)),
-    );
-  }
-  const rows = await q
+  const rows = await papersOf(db.selectFrom('papers as p').selectAll('p'), filter)
     .orderBy(sql`coalesce(p.published_at, p.created_at)`, 'desc')
     .orderBy('p.id', 'desc')
     .limit(opts.limit)
@@ -281,6 +371,17 @@ export async function findUserByUsername(db: Kysely<Database>, username: string)
     .selectFrom('users')
     .select(['id', 'username', 'fullname', 'avatar_url', 'hf_id', 'is_pro'])
     .where('username', '=', username)
+    .executeTakeFirst();
+}
+
+/** The Hugging Face identity imports know under this user name (the one with an id first). */
+export async function findHfIdentityByUsername(db: Kysely<Database>, username: string): Promise<HfIdentityRow | undefined> {
+  return db
+    .selectFrom('hf_identities')
+    .select(['id', 'username', 'fullname', 'avatar_url', 'hf_id', 'is_pro'])
+    .where('username', '=', username)
+    .orderBy(sql`hf_id is null`)
+    .orderBy('id')
     .executeTakeFirst();
 }
 

@@ -9,6 +9,12 @@ import type { AuthorRecord, DailyEntryRecord, ImportBatch, OrgRecord, PaperRecor
 import type { AuthorsTable, Database, PapersTable } from '../schema.ts';
 import { refreshSearchIndex } from './search-index.ts';
 
+/**
+ * Author rows per INSERT: a collaboration paper lists thousands of authors, and SQLite allows 32,766
+ * bound values per statement (11 columns x 2,000 rows stays well under it).
+ */
+const AUTHOR_ROWS_PER_INSERT = 2000;
+
 export interface StoreCounts {
   papers: number;
   newPapers: number;
@@ -98,24 +104,31 @@ function latest(a: string | null, b: string | null): string | null {
 }
 
 class Lookups {
-  private users = new Map<string, number>();
+  private identities = new Map<string, number>();
   private orgs = new Map<string, number>();
   constructor(private readonly trx: Trx) {}
 
-  async user(u: UserRecord | undefined, now: string): Promise<number | null> {
+  /**
+   * The Hugging Face identity an imported user record names: found by Hugging Face id (by user name
+   * only when the file gives no id), made when new. Never a local member, whatever the name.
+   */
+  async identity(u: UserRecord | undefined, now: string): Promise<number | null> {
     if (!u?.username) return null;
-    const cached = this.users.get(u.username);
+    const key = u.hfId ? `id:${u.hfId}` : `name:${u.username}`;
+    const cached = this.identities.get(key);
     if (cached !== undefined) return cached;
-    const row = await this.trx.selectFrom('users').selectAll().where('username', '=', u.username).executeTakeFirst();
+    let q = this.trx.selectFrom('hf_identities').selectAll();
+    q = u.hfId ? q.where('hf_id', '=', u.hfId) : q.where('username', '=', u.username).orderBy('hf_id').orderBy('id');
+    const row = await q.executeTakeFirst();
     let id: number;
     if (!row) {
       const ins = await this.trx
-        .insertInto('users')
+        .insertInto('hf_identities')
         .values({
+          hf_id: u.hfId ?? null,
           username: u.username,
           fullname: u.fullname ?? null,
           avatar_url: u.avatarUrl ?? null,
-          hf_id: u.hfId ?? null,
           is_pro: u.isPro ? 1 : 0,
           created_at: now,
         })
@@ -125,13 +138,12 @@ class Lookups {
     } else {
       id = row.id;
       // Only fill what is unknown: a later file must not flip a profile back and forth.
-      const fill: Partial<Record<'fullname' | 'avatar_url' | 'hf_id', string>> = {};
+      const fill: Partial<Record<'fullname' | 'avatar_url', string>> = {};
       if (!row.fullname && u.fullname) fill.fullname = u.fullname;
       if (!row.avatar_url && u.avatarUrl) fill.avatar_url = u.avatarUrl;
-      if (!row.hf_id && u.hfId) fill.hf_id = u.hfId;
-      if (Object.keys(fill).length) await this.trx.updateTable('users').set(fill).where('id', '=', id).execute();
+      if (Object.keys(fill).length) await this.trx.updateTable('hf_identities').set(fill).where('id', '=', id).execute();
     }
-    this.users.set(u.username, id);
+    this.identities.set(key, id);
     return id;
   }
 
@@ -183,6 +195,9 @@ async function storeAuthors(trx: Trx, look: Lookups, p: PaperRecord, wins: boole
           user_id: old?.user_id ?? null,
           status: old?.status ?? null,
           status_changed_at: old?.status_changed_at ?? null,
+          hf_identity_id: old?.hf_identity_id ?? null,
+          hf_status: old?.hf_status ?? null,
+          hf_status_changed_at: old?.hf_status_changed_at ?? null,
         };
       })
     : existing.map((r) => ({ ...r }));
@@ -191,18 +206,23 @@ async function storeAuthors(trx: Trx, look: Lookups, p: PaperRecord, wins: boole
     if (!row || row.name !== a.name) continue;
     if (!row.hf_id && a.hfId) row.hf_id = a.hfId;
     if (!row.affiliation && a.affiliation) row.affiliation = a.affiliation;
-    if (a.claimedBy && a.status && (!row.status_changed_at || (a.statusLastChangedAt ?? '') > row.status_changed_at)) {
-      const userId = await look.user(a.claimedBy, now);
-      if (userId !== row.user_id || a.status !== row.status) {
-        row.user_id = userId;
-        row.status = a.status;
-        row.status_changed_at = a.statusLastChangedAt ?? now;
+    // Verification on Hugging Face stays Hugging Face's: kept beside the author, never as a local claim.
+    if (a.claimedBy && a.status && (!row.hf_status_changed_at || (a.statusLastChangedAt ?? '') > row.hf_status_changed_at)) {
+      const identityId = await look.identity(a.claimedBy, now);
+      if (identityId !== row.hf_identity_id || a.status !== row.hf_status) {
+        row.hf_identity_id = identityId;
+        row.hf_status = a.status;
+        row.hf_status_changed_at = a.statusLastChangedAt ?? now;
       }
     }
   }
   if (JSON.stringify(rows) === JSON.stringify(existing)) return false;
   if (existing.length) await trx.deleteFrom('authors').where('paper_id', '=', p.id).execute();
-  if (rows.length) await trx.insertInto('authors').values(rows).execute();
+  for (let at = 0; at < rows.length; at += AUTHOR_ROWS_PER_INSERT)
+    await trx
+      .insertInto('authors')
+      .values(rows.slice(at, at + AUTHOR_ROWS_PER_INSERT))
+      .execute();
   return true;
 }
 
@@ -270,7 +290,7 @@ async function storeEntry(trx: Trx, look: Lookups, e: DailyEntryRecord, now: str
   const values = {
     added_at: e.addedAt,
     announced_at: e.announcedAt ?? null,
-    submitted_by: await look.user(e.submitter, now),
+    hf_submitted_by: await look.identity(e.submitter, now),
     organization_id: await look.org(e.organization),
     thumbnail: e.thumbnail ?? null,
     media_urls: e.mediaUrls?.length ? JSON.stringify(e.mediaUrls) : null,
@@ -285,7 +305,7 @@ async function storeEntry(trx: Trx, look: Lookups, e: DailyEntryRecord, now: str
   if (!existing) {
     await trx
       .insertInto('daily_entries')
-      .values({ paper_id: e.paperId, day: e.day, hidden: 0, ...values })
+      .values({ paper_id: e.paperId, day: e.day, hidden: 0, submitted_by: null, ...values })
       .execute();
     return 'new';
   }

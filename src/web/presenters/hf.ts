@@ -1,7 +1,7 @@
 // The Hugging Face Papers API shapes (see docs/api.md). Optional fields are omitted, never null, as
 // in the real bodies; instants are ISO 8601 with milliseconds and `Z`.
 import { createHash } from 'node:crypto';
-import type { AuthorRow, EntryView, OrgRow, PaperView, UserRow } from '../../db/queries/papers.ts';
+import type { AuthorRow, EntryView, HfIdentityRow, OrgRow, PaperView, UserRow } from '../../db/queries/papers.ts';
 
 export interface HfUser {
   _id: string;
@@ -35,8 +35,13 @@ export function iso(s: string | null | undefined): string | undefined {
 const DEFAULT_AVATAR = '/static/avatar.svg';
 
 export function presentUser(u: UserRow): HfUser {
+  return presentProfile(u, localId('user', u.id));
+}
+
+/** The fields a member and an imported profile share, as Hugging Face's user object. */
+function presentProfile(u: UserRow | HfIdentityRow, fallbackId: string): HfUser {
   return {
-    _id: u.hf_id ?? localId('user', u.id),
+    _id: u.hf_id ?? fallbackId,
     avatarUrl: u.avatar_url ?? DEFAULT_AVATAR,
     isPro: u.is_pro === 1,
     fullname: u.fullname ?? u.username,
@@ -44,6 +49,18 @@ export function presentUser(u: UserRow): HfUser {
     type: 'user',
     name: u.username,
   };
+}
+
+/** An imported Hugging Face profile, as the files gave it (its own id, or a stable one of its own kind). */
+export function presentHfUser(u: HfIdentityRow): HfUser {
+  return presentProfile(u, localId('hf-user', u.id));
+}
+
+/** The submitter of an entry: the member here, else the Hugging Face user imported with it. */
+function presentSubmitter(e: EntryView): HfUser | undefined {
+  if (e.submitter) return presentUser(e.submitter);
+  if (e.hfSubmitter) return presentHfUser(e.hfSubmitter);
+  return undefined;
 }
 
 export function presentOrg(o: OrgRow): HfOrg {
@@ -55,14 +72,26 @@ export function presentOrg(o: OrgRow): HfOrg {
   };
 }
 
-function presentAuthor(a: AuthorRow & { user?: UserRow }) {
-  return {
-    _id: a.hf_id ?? localId(`author:${a.paper_id}`, a.position),
-    name: a.name,
-    hidden: a.hidden === 1,
-    ...(a.user && a.status ? { user: presentUser(a.user), status: a.status } : {}),
-    ...(a.user && a.status && a.status_changed_at ? { statusLastChangedAt: iso(a.status_changed_at) } : {}),
-  };
+/** An author; a claim confirmed here comes first, else the verification imported from Hugging Face. */
+function presentAuthor(a: AuthorRow & { user?: UserRow; hfUser?: HfIdentityRow }) {
+  const base = { _id: a.hf_id ?? localId(`author:${a.paper_id}`, a.position), name: a.name, hidden: a.hidden === 1 };
+  if (a.user && a.status) {
+    return {
+      ...base,
+      user: presentUser(a.user),
+      status: a.status,
+      ...(a.status_changed_at ? { statusLastChangedAt: iso(a.status_changed_at) } : {}),
+    };
+  }
+  if (a.hfUser && a.hf_status) {
+    return {
+      ...base,
+      user: presentHfUser(a.hfUser),
+      status: a.hf_status,
+      ...(a.hf_status_changed_at ? { statusLastChangedAt: iso(a.hf_status_changed_at) } : {}),
+    };
+  }
+  return base;
 }
 
 function parseList(json: string | null): string[] | undefined {
@@ -84,7 +113,7 @@ export function presentPaper(v: PaperView, entry?: EntryView) {
     authors: v.authors.map(presentAuthor),
     publishedAt: iso(p.published_at) ?? iso(p.created_at),
     ...(entry ? { submittedOnDailyAt: iso(entry.entry.added_at) } : {}),
-    ...(entry?.submitter ? { submittedOnDailyBy: presentUser(entry.submitter) } : {}),
+    ...(entry && presentSubmitter(entry) ? { submittedOnDailyBy: presentSubmitter(entry) } : {}),
     title: p.title,
     summary: p.abstract,
     upvotes: v.upvotes,
@@ -111,7 +140,7 @@ export function presentDailyItem(e: EntryView) {
     ...(e.entry.thumbnail ? { thumbnail: e.entry.thumbnail } : {}),
     ...(media?.length ? { mediaUrls: media } : {}),
     numComments: e.numComments,
-    ...(e.submitter ? { submittedBy: presentUser(e.submitter) } : {}),
+    ...(presentSubmitter(e) ? { submittedBy: presentSubmitter(e) } : {}),
     ...(org ? { organization: presentOrg(org) } : {}),
     isAuthorParticipating: e.entry.is_author_participating === 1,
   };

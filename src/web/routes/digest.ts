@@ -102,7 +102,7 @@ export function registerDigestRoutes(app: FastifyInstance, ctx: AppContext): voi
     const values = formValues(f);
     try {
       if (f.frequency !== 'off' && !isFrequency(f.frequency)) throw new HttpError(400, 'Choose off, daily or weekly.');
-      await saveMemberDigest({ db, userId: m.id, email: m.email, frequency: values.frequency, topics: topicsOrThrow(values) });
+      await saveMemberDigest({ db, userId: m.id, frequency: values.frequency, topics: topicsOrThrow(values) });
       return reply.redirect('/settings?digest=1#digest', 303);
     } catch (e) {
       if (!(e instanceof HttpError) || e.status >= 500) throw e;

@@ -4,16 +4,22 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import MarkdownIt from 'markdown-it';
 import { trendingParams } from '../../config.ts';
-import { listTrending } from '../../db/queries/papers.ts';
+import { latestListDay, listTrending } from '../../db/queries/papers.ts';
 import { htmlResponse, sendCached } from '../cached.ts';
 import type { AppContext } from '../context.ts';
 import type { Query } from '../params.ts';
-import { renderDocPage, renderTrendingPage } from '../views/trending-page.ts';
+import { renderDocPage, renderTrendingPage, STALE_LIST_DAYS } from '../views/trending-page.ts';
 import { pageCount, pageParam, tooFar } from './pages-lists.ts';
 
 const TRENDING_DOC = fileURLToPath(new URL('../../../docs/trending.md', import.meta.url));
 /** The trending list is as deep as this many pages of FOLIO_PAGE_SIZE. */
 export const TRENDING_MAX_PAGES = 20;
+
+/** Whether the newest list day is more than STALE_LIST_DAYS days before today (UTC, as list days are). */
+export function isStale(newestDay: string, now: Date): boolean {
+  const today = Date.parse(`${now.toISOString().slice(0, 10)}T00:00:00Z`);
+  return (today - Date.parse(`${newestDay}T00:00:00Z`)) / 86_400_000 > STALE_LIST_DAYS;
+}
 
 export function registerTrendingPages(app: FastifyInstance, ctx: AppContext): void {
   app.get('/papers/trending', async (req, reply) => {
@@ -31,9 +37,12 @@ export function registerTrendingPages(app: FastifyInstance, ctx: AppContext): vo
       const pages = Math.min(TRENDING_MAX_PAGES, pageCount(total, size));
       if (page > pages) throw tooFar(page, pages);
       const rows = await listTrending(ctx.store.db, { limit: size, offset: (page - 1) * size });
+      const newest = await latestListDay(ctx.store.db);
+      const stale = newest !== undefined && isStale(newest, new Date());
       return htmlResponse(
         renderTrendingPage({
           rows,
+          ...(stale ? { staleSince: newest } : {}),
           params: trendingParams(ctx.config),
           firstRank: (page - 1) * size + 1,
           total,

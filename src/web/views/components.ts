@@ -1,5 +1,5 @@
 // Pieces several pages share: a paper in a list, author names, organisation and user chips, paging.
-import type { AuthorRow, EntryView, OrgRow, PaperView, UserRow } from '../../db/queries/papers.ts';
+import type { AuthorRow, EntryView, HfIdentityRow, OrgRow, PaperView, UserRow } from '../../db/queries/papers.ts';
 import { escapeHtml, type Html, html, trusted } from '../html.ts';
 import { compactNumber, mediumDay, plural } from './format.ts';
 import { renderMath } from './math.ts';
@@ -41,6 +41,8 @@ export function paperPath(id: string): string {
 export const authorPath = (name: string): string => `/authors/${encodeURIComponent(name)}`;
 export const orgPath = (name: string): string => `/orgs/${encodeURIComponent(name)}`;
 export const submitterPath = (username: string): string => `/submitters/${encodeURIComponent(username)}`;
+/** The page of a Hugging Face profile named by imported files (not a member of this site). */
+export const hfUserPath = (username: string): string => `/huggingface/${encodeURIComponent(username)}`;
 
 /** A safe id attribute for a paper (ids may hold dots and slashes). */
 export function paperDomId(id: string): string {
@@ -56,8 +58,20 @@ export function avatar(url: string | null | undefined, cls = 'avatar'): Html {
   return html`<img class="${cls}" src="${imageUrl(url) ?? DEFAULT_AVATAR}" alt="" width="20" height="20" loading="lazy" decoding="async">`;
 }
 
-export function userName(u: UserRow): string {
+export function userName(u: UserRow | HfIdentityRow): string {
   return u.fullname?.trim() || u.username;
+}
+
+/** A Hugging Face profile, said to be one: imported names must not pass for members of this site. */
+export function hfUserLink(u: HfIdentityRow): Html {
+  return html`<a class="person person--hf" href="${hfUserPath(u.username)}" title="@${u.username} on Hugging Face">${avatar(u.avatar_url)}<span>${userName(u)}</span></a> <span class="muted">on Hugging Face</span>`;
+}
+
+/** Who submitted an entry: the member here, else the Hugging Face user an imported file names. */
+export function submitterLink(e: { submitter?: UserRow; hfSubmitter?: HfIdentityRow }): Html | undefined {
+  if (e.submitter) return userLink(e.submitter);
+  if (e.hfSubmitter) return hfUserLink(e.hfSubmitter);
+  return undefined;
 }
 
 export function userLink(u: UserRow): Html {
@@ -148,7 +162,7 @@ export function paperItem(v: PaperView | EntryView, o: ItemOptions = {}): Html {
         ${published ? html`<li><time datetime="${published.slice(0, 10)}" title="Published on arXiv">${ICONS.calendar}<span class="visually-hidden">Published on arXiv </span>${mediumDay(published)}</time></li>` : ''}
         <li><a class="meta__comments" href="${href}" aria-label="${plural(v.numComments, 'comment')}">${ICONS.comment}${v.numComments}</a></li>
         ${p.github_repo ? html`<li>${githubLink(p.github_repo, p.github_stars)}</li>` : ''}
-        ${entry?.submitter ? html`<li class="meta__submitter">Submitted by ${userLink(entry.submitter)}</li>` : ''}
+        ${entry && submitterLink(entry) ? html`<li class="meta__submitter">Submitted by ${submitterLink(entry)}</li>` : ''}
       </ul>
       ${o.extra ?? ''}
     </div>

@@ -8,7 +8,7 @@ import { DELETED_TEXT, HIDDEN_TEXT, MAX_COMMENT_CHARS, MAX_COMMENT_DEPTH } from 
 import { canModerate } from '../../domain/roles.ts';
 import { type Html, html, trusted } from '../html.ts';
 import { avatar, submitterPath } from './components.ts';
-import { plural } from './format.ts';
+import { agree, plural } from './format.ts';
 import { csrfField, textarea } from './forms.ts';
 
 export interface DiscussionViewer {
@@ -155,7 +155,7 @@ export function renderDiscussion(d: DiscussionData): Html {
       ? html`<ol class="comments" data-comments>${d.nodes.map((n) => comment(d, n))}</ol>`
       : html`<p class="muted">No comments here yet. Start the discussion.${
           d.importedCount
-            ? html` ${plural(d.importedCount, 'comment')} on this paper are <a href="${huggingFaceUrl(d.paperId)}" rel="nofollow noopener">on Hugging Face</a>.`
+            ? html` ${plural(d.importedCount, 'comment')} on this paper ${agree(d.importedCount, 'is', 'are')} <a href="${huggingFaceUrl(d.paperId)}" rel="nofollow noopener">on Hugging Face</a>.`
             : ''
         }</p>`
   }

@@ -84,6 +84,11 @@ export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n.toLocaleString(LOCALE)} ${n === 1 ? one : many}`;
 }
 
+/** The verb that agrees with a count: `${plural(n, 'comment')} ${agree(n, 'is', 'are')}`. */
+export function agree(n: number, one: string, many: string): string {
+  return n === 1 ? one : many;
+}
+
 /** Plain text cut at a word boundary, for `<meta name="description">`. */
 export function snippet(text: string, max = 160): string {
   const flat = text.replace(/\s+/g, ' ').trim();

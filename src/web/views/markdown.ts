@@ -10,11 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { tex } from '@mdit/plugin-tex';
 import MarkdownIt from 'markdown-it';
 import sanitizeHtml from 'sanitize-html';
-import { escapeHtml } from '../html.ts';
-import { MAX_MATH_CHARS, renderTex } from './math.ts';
-
-/** Formulas per comment rendered with KaTeX; more stay as their TeX source (bounds the work). */
-export const MAX_FORMULAS_PER_COMMENT = 100;
+import { newTexBudget, renderTexWithin } from './tex-budget.ts';
 
 const SANITIZE: sanitizeHtml.IOptions = {
   allowedTags: [
@@ -70,12 +66,10 @@ export function renderCommentMarkdown(source: string): string {
   const raw = makeRenderer(formulas, marker).render(source);
   const clean = sanitizeHtml(raw, SANITIZE);
   const re = new RegExp(`${marker}(\\d+)${marker}`, 'g');
+  // One budget for the whole comment: formulas past it stay as their source (tex-budget.ts).
+  const budget = newTexBudget();
   return clean.replace(re, (_m, i: string) => {
     const f = formulas[Number(i)];
-    if (!f) return '';
-    if (Number(i) >= MAX_FORMULAS_PER_COMMENT || f.tex.length > MAX_MATH_CHARS) {
-      return `<code>${escapeHtml(f.tex)}</code>`;
-    }
-    return renderTex(f.tex, f.display);
+    return f ? renderTexWithin(f.tex, f.display, budget) : '';
   });
 }

@@ -1,15 +1,12 @@
 // Titles and abstracts with LaTeX math, rendered by KaTeX on the server so that pages need no script.
 // Only the math segments go through KaTeX (its output is trusted markup); everything else is escaped.
 // Where the math is: domain/math-segments.ts.
-import katex from 'katex';
 import { splitMath } from '../../domain/math-segments.ts';
 import { texToText } from '../../domain/tex-text.ts';
 import { escapeHtml, type Html, trusted } from '../html.ts';
+import { newTexBudget, renderTexWithin, type TexBudget } from './tex-budget.ts';
 
 export { MAX_MATH_CHARS, splitMath } from '../../domain/math-segments.ts';
-
-/** Largest box KaTeX may draw (em); keeps a hostile `\rule` from covering the page. */
-const KATEX_MAX_SIZE_EM = 20;
 
 const URL_RE = /https?:\/\/[^\s<>"'`{}]+/g;
 /**
@@ -45,16 +42,9 @@ export function linkify(text: string): string {
   return out + escapeText(t.slice(last));
 }
 
-export function renderTex(tex: string, display: boolean): string {
-  return katex.renderToString(tex, {
-    displayMode: display,
-    throwOnError: false,
-    output: 'htmlAndMathml',
-    // Abstracts hold unicode in math (β, ≤) that KaTeX renders well; strict mode would only warn.
-    strict: 'ignore',
-    trust: false,
-    maxSize: KATEX_MAX_SIZE_EM,
-  });
+/** One formula to markup; pass the document's budget when it has more than one (tex-budget.ts). */
+export function renderTex(tex: string, display: boolean, budget: TexBudget = newTexBudget()): string {
+  return renderTexWithin(tex, display, budget);
 }
 
 export interface MathOptions {
@@ -65,10 +55,10 @@ export interface MathOptions {
 }
 
 /** Text with its math rendered, everything else escaped. */
-export function renderMath(s: string, opts: MathOptions = {}): Html {
+export function renderMath(s: string, opts: MathOptions = {}, budget: TexBudget = newTexBudget()): Html {
   let out = '';
   for (const seg of splitMath(s)) {
-    if (seg.kind === 'math') out += renderTex(seg.tex, seg.display && !opts.inlineOnly);
+    if (seg.kind === 'math') out += renderTex(seg.tex, seg.display && !opts.inlineOnly, budget);
     else out += opts.links ? linkify(seg.text) : escapeText(seg.text);
   }
   return trusted(out);
@@ -76,11 +66,12 @@ export function renderMath(s: string, opts: MathOptions = {}): Html {
 
 /** Paragraphs (split at blank lines), each with its math rendered. */
 export function renderMathParagraphs(s: string, opts: MathOptions = {}): Html[] {
+  const budget = newTexBudget(); // one budget for the whole abstract
   return s
     .split(/\n\s*\n/)
     .map((p) => p.trim())
     .filter(Boolean)
-    .map((p) => renderMath(p, opts));
+    .map((p) => renderMath(p, opts, budget));
 }
 
 /** The text as a reader would say it, for `<title>` and descriptions: math as Unicode, no `\$` escapes. */

@@ -4,7 +4,18 @@
 import type { EntryView, PaperView } from '../../db/queries/papers.ts';
 import { arxivAbsUrl, arxivCategories, arxivPdfUrl } from '../../domain/arxiv-id.ts';
 import { type Html, html } from '../html.ts';
-import { authorPath, githubLink, ICONS, orgLink, paperDomId, submitterPath, userLink, visibleAuthors, voteButton } from './components.ts';
+import {
+  authorPath,
+  githubLink,
+  hfUserPath,
+  ICONS,
+  orgLink,
+  paperDomId,
+  submitterLink,
+  submitterPath,
+  visibleAuthors,
+  voteButton,
+} from './components.ts';
 import { huggingFaceUrl } from './discussion.ts';
 import { mediumDay, snippet } from './format.ts';
 import { renderPage } from './layout.ts';
@@ -36,11 +47,15 @@ function authorList(v: PaperView): Html {
   if (!authors.length) return html``;
   return html`<ul class="author-list" aria-label="Authors">
   ${authors.map((a) => {
+    // A claim confirmed here, or a verification imported from Hugging Face, told apart.
     const claimed = a.user && a.status ? a.user : undefined;
+    const hf = !claimed && a.hfUser && a.hf_status ? a.hfUser : undefined;
     return html`<li><a href="${authorPath(a.name)}">${a.name}</a>${
       claimed
         ? html`<a class="claimed" href="${submitterPath(claimed.username)}" title="Verified author: @${claimed.username}">${ICONS.check}<span class="visually-hidden">verified author, @${claimed.username}</span></a>`
-        : ''
+        : hf
+          ? html`<a class="claimed claimed--hf" href="${hfUserPath(hf.username)}" title="Verified on Hugging Face: @${hf.username}">${ICONS.check}<span class="visually-hidden">verified on Hugging Face, @${hf.username}</span></a>`
+          : ''
     }</li>`;
   })}
 </ul>`;
@@ -68,7 +83,7 @@ function facts(v: PaperPageData): Html {
     v.entries.length
       ? html`<div><dt>On the daily list</dt><dd><ul class="facts__days">${v.entries.map(
           (e) =>
-            html`<li><a href="/papers/date/${e.entry.day}">${mediumDay(e.entry.day)}</a>${e.submitter ? html`<span class="facts__by"> submitted by ${userLink(e.submitter)}</span>` : ''}</li>`,
+            html`<li><a href="/papers/date/${e.entry.day}">${mediumDay(e.entry.day)}</a>${submitterLink(e) ? html`<span class="facts__by"> submitted by ${submitterLink(e)}</span>` : ''}</li>`,
         )}</ul></dd></div>`
       : ''
   }

@@ -12,6 +12,7 @@ import { authorsShort, githubLink, ICONS, orgLink, paperDomId, paperPath, visibl
 import { mediumDay, plural } from './format.ts';
 import { renderPage } from './layout.ts';
 import { hasMath, renderTex, splitMath } from './math.ts';
+import { newTexBudget } from './tex-budget.ts';
 
 /** Abstracts longer than this are shown as a window around their first marked word. */
 export const SNIPPET_CHARS = 320;
@@ -54,7 +55,8 @@ function markedText(text: string, q: ParsedQuery): string {
 /** Text with its math rendered by KaTeX and the query's words marked everywhere else. */
 export function renderMarked(text: string, q: ParsedQuery): Html {
   let out = '';
-  for (const seg of splitMath(text)) out += seg.kind === 'math' ? renderTex(seg.tex, false) : markedText(seg.text, q);
+  const budget = newTexBudget();
+  for (const seg of splitMath(text)) out += seg.kind === 'math' ? renderTex(seg.tex, false, budget) : markedText(seg.text, q);
   return trusted(out);
 }
 

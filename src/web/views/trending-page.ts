@@ -1,10 +1,11 @@
-// `/papers/trending`: papers by the published trending score, with the formula and its constants
-// shown above the list (and the full explanation, docs/trending.md, one link away).
+// `/papers/trending`: papers by the published trending score. The formula and its constants are one
+// click away above the list (folded, so the papers come first), the full explanation (docs/trending.md)
+// one link further; an instance whose newest daily list is old says so, since age drives the ranking.
 import type { PaperView } from '../../db/queries/papers.ts';
 import type { TrendingParams } from '../../domain/trending.ts';
 import { type Html, html, trusted } from '../html.ts';
 import { type PagerState, pager, paperList } from './components.ts';
-import { plural } from './format.ts';
+import { mediumDay, plural } from './format.ts';
 import { renderPage } from './layout.ts';
 import { hasMath } from './math.ts';
 
@@ -14,15 +15,21 @@ export interface TrendingPageData {
   pager: PagerState;
   firstRank: number;
   total: number;
+  /** The newest day with a visible list entry, when it is older than STALE_LIST_DAYS. */
+  staleSince?: string;
 }
+
+/** A newest daily list older than this many days makes the page say the ranking is of old news. */
+export const STALE_LIST_DAYS = 7;
 
 const num = (n: number) => String(Math.round(n * 100) / 100);
 
 export function formulaSummary(p: TrendingParams): Html {
-  return html`<section class="formula" aria-label="How papers are ranked here">
+  return html`<details class="formula">
+  <summary class="formula__summary">How papers are ranked here</summary>
   <p class="formula__expr"><span class="formula__label">score =</span> <span class="formula__frac"><span>upvotes + ${num(p.commentWeight)} × comments + ${num(p.starWeight)} × ln(1 + GitHub stars)</span><span>(hours since listed + ${num(p.ageOffsetHours)})<sup>${num(p.gravity)}</sup></span></span></p>
   <p class="formula__text">Votes, comments and stars lift a paper; age pulls it down, as on Hacker News. Age counts from the paper's latest day on a daily list, or from its arXiv publication. <a href="/about/trending">How trending works</a></p>
-</section>`;
+</details>`;
 }
 
 export function renderTrendingPage(d: TrendingPageData): string {
@@ -33,6 +40,11 @@ export function renderTrendingPage(d: TrendingPageData): string {
     <p class="list-head__sub">${d.total ? html`${plural(d.total, 'paper')} with points · ` : ''}ranked by a published score</p>
   </div>
 </div>
+${
+  d.staleSince
+    ? html`<p class="notice" role="status">The newest daily list here is from ${mediumDay(d.staleSince)}: these papers trended then.</p>`
+    : ''
+}
 ${formulaSummary(d.params)}
 ${
   d.rows.length

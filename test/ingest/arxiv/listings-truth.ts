@@ -5,17 +5,19 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { LISTINGS_DIR } from '../../support/arxiv-standin/corpus.ts';
 
-let cache: Map<string, string> | undefined;
+const cache = new Map<string, Map<string, string>>();
 
-export function listingDatestamps(): Map<string, string> {
-  if (cache) return cache;
+/** Each unique id of the listings in `dir` (the fixtures by default) and its datestamp. */
+export function listingDatestamps(dir: string = LISTINGS_DIR): Map<string, string> {
+  const known = cache.get(dir);
+  if (known) return known;
   const out = new Map<string, string>();
   const note = (rawId: string, day: string): void => {
     const id = rawId.replace(/v\d+$/, '');
     const prev = out.get(id);
     if (!prev || day > prev) out.set(id, day);
   };
-  const daily = join(LISTINGS_DIR, 'daily-arxiv-jsonl');
+  const daily = join(dir, 'daily-arxiv-jsonl');
   for (const f of readdirSync(daily)) {
     const day = f.slice(0, 10);
     for (const line of gunzipSync(readFileSync(join(daily, f)))
@@ -24,12 +26,12 @@ export function listingDatestamps(): Map<string, string> {
       if (line.trim()) note((JSON.parse(line) as { id: string }).id, day);
     }
   }
-  const dd = join(LISTINGS_DIR, 'daydayarxiv');
+  const dd = join(dir, 'daydayarxiv');
   for (const f of readdirSync(dd)) {
     const day = f.slice(0, 10);
     for (const o of JSON.parse(gunzipSync(readFileSync(join(dd, f))).toString('utf8')) as { arxiv_id: string }[]) note(o.arxiv_id, day);
   }
-  cache = out;
+  cache.set(dir, out);
   return out;
 }
 

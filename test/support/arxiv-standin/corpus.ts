@@ -5,9 +5,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { parseArxivId } from '../../../src/domain/arxiv-id.ts';
-import { SHARED_DATA } from '../shared-data.ts';
+import { FIXTURES } from '../shared-paths.ts';
 
-export const LISTINGS_DIR = `${join(SHARED_DATA, 'arxiv-listings')}/`;
+export const LISTINGS_DIR = `${join(FIXTURES, 'arxiv-listings')}/`;
 
 export interface StandinPaper {
   /** Canonical id, no version. */

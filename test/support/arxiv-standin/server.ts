@@ -14,11 +14,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { parseArxivId } from '../../../src/domain/arxiv-id.ts';
-import { SHARED_DATA } from '../shared-data.ts';
+import { FIXTURES } from '../shared-paths.ts';
 import { inSet, loadListingsCorpus, type StandinPaper, setSpecsOf } from './corpus.ts';
 import { document, el, optEl, type Raw } from './xml-builder.ts';
 
-export const ARXIV_API_DATA_DIR = `${join(SHARED_DATA, 'arxiv-api')}/`;
+export const ARXIV_API_DATA_DIR = `${join(FIXTURES, 'arxiv-api')}/`;
 
 export type StandinFault =
   /** 503 (or `status`) with an optional Retry-After header (seconds, or an HTTP date). */
