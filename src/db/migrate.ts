@@ -16,6 +16,7 @@ import * as m0006 from './migrations/0006_digests.ts';
 import * as m0007 from './migrations/0007_search.ts';
 import * as m0008 from './migrations/0008_hf_identities.ts';
 import * as m0009 from './migrations/0009_list_indexes.ts';
+import * as m0010 from './migrations/0010_category_facets.ts';
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
@@ -32,6 +33,7 @@ export const MIGRATIONS: Record<string, DialectMigration> = {
   '0007_search': m0007,
   '0008_hf_identities': m0008,
   '0009_list_indexes': m0009,
+  '0010_category_facets': m0010,
 };
 
 /** Where the applied migrations are recorded (Kysely's table and layout, kept for existing stores). */

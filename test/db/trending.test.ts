@@ -70,6 +70,17 @@ describe('trending', () => {
     expect((res.json() as { paper: { submittedOnDailyAt: string } }[])[0]?.paper.submittedOnDailyAt.slice(0, 10)).toBe('2026-06-09');
   });
 
+  it('pages sort=trending over every list: pages follow each other, no paper twice, none left out', async () => {
+    const all = (await t.app.inject({ url: '/api/daily_papers?sort=trending&limit=100' })).json() as { paper: { id: string } }[];
+    const paged: string[] = [];
+    for (let p = 0; paged.length < all.length; p++) {
+      const page = (await t.app.inject({ url: `/api/daily_papers?sort=trending&limit=3&p=${p}` })).json() as { paper: { id: string } }[];
+      paged.push(...page.map((i) => i.paper.id));
+    }
+    expect(paged.slice(0, all.length)).toEqual(all.map((i) => i.paper.id));
+    expect(new Set(paged).size).toBe(paged.length);
+  });
+
   it('recomputes one paper when its inputs change', async () => {
     const row = await t.store.db
       .selectFrom('papers')

@@ -110,6 +110,23 @@ export interface EntryQuery {
   offset?: number;
 }
 
+/** Ids of listed, visible papers by trending score (highest first): one page, read in index order. */
+async function trendingListedIds(db: Kysely<Database>, limit: number, offset: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('papers as p')
+    .select('p.id')
+    .where('p.hidden', '=', 0)
+    .where(({ exists, selectFrom }) =>
+      exists(selectFrom('daily_entries as e').select('e.id').whereRef('e.paper_id', '=', 'p.id').where('e.hidden', '=', 0)),
+    )
+    .orderBy('p.trending_score', 'desc')
+    .orderBy('p.id')
+    .limit(limit)
+    .offset(offset)
+    .execute();
+  return rows.map((r) => r.id);
+}
+
 /**
  * Entries of a period (`start` inclusive, `end` exclusive), one per paper: when a paper sat on two
  * lists within the period, its first entry stands for it. Ordered by upvotes, ties by the time the
@@ -121,6 +138,16 @@ export async function listEntries(db: Kysely<Database>, q: EntryQuery): Promise<
     .innerJoin('papers as p', 'p.id', 'e.paper_id')
     .where('e.hidden', '=', 0)
     .where('p.hidden', '=', 0);
+  const trendingEver = q.sort === 'trending' && !q.start && !q.end && q.submitterId === undefined && q.hfSubmitterId === undefined;
+  if (trendingEver) {
+    // Trending over every list ever: read the page's papers from the trending index first and stop at
+    // the page's end, instead of joining every entry ever made and sorting them all.
+    const ids = await trendingListedIds(db, q.limit, q.offset ?? 0);
+    if (!ids.length) return [];
+    query = query.where('p.id', 'in', ids);
+  }
+  // The page's papers are already chosen (and offset) when trending over every list.
+  const offset = trendingEver ? 0 : (q.offset ?? 0);
   if (q.start) query = query.where('e.day', '>=', q.start);
   if (q.end) query = query.where('e.day', '<', q.end);
   if (q.submitterId !== undefined && q.hfSubmitterId !== undefined) {
@@ -158,10 +185,7 @@ export async function listEntries(db: Kysely<Database>, q: EntryQuery): Promise<
     // No period: the most recent entries first, as Hugging Face does.
     ordered = ordered.orderBy('e.day', 'desc').orderBy(UPVOTES, 'desc').orderBy('e.added_at').orderBy('p.id');
   } else ordered = ordered.orderBy(UPVOTES, 'desc').orderBy('e.added_at').orderBy('p.id');
-  const rows = await ordered
-    .limit(q.limit)
-    .offset(q.offset ?? 0)
-    .execute();
+  const rows = await ordered.limit(q.limit).offset(offset).execute();
   const entries = rows.map((r) => {
     const {
       entry_id,
