@@ -1,7 +1,7 @@
 // `folio doctor`: checks a deployment the way an operator would before (or after) starting Folio, changing
 // nothing: Node.js, settings, store, migrations, pgvector, SMTP, data folder, disk space, base URL. Prints
 // one line per check and what to fix; exits 1 when something must be fixed.
-import { accessSync, constants, existsSync, statfsSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmdirSync, statfsSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { type Config, ConfigError, loadConfig } from '../config.ts';
@@ -108,7 +108,8 @@ function dataFolderCheck(dataDir: string): Check {
     const parent = nearestExisting(dataDir);
     try {
       if (!statSync(parent).isDirectory()) throw new Error(`${parent} is a file`);
-      accessSync(parent, constants.W_OK);
+      // Making a folder there is the only true test: permission bits say nothing to root, or of /proc.
+      rmdirSync(mkdtempSync(join(parent, '.folio-doctor-')));
       return { name: 'data folder', status: 'ok', detail: `${dataDir} does not exist yet; the first start creates it` };
     } catch {
       return {

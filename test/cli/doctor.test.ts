@@ -154,6 +154,9 @@ describe('folio doctor on SQLite', () => {
   it('finds a data folder it cannot create', async () => {
     const checks = await runDoctor({ env: { ...env, FOLIO_DATA_DIR: join(FIXTURES, 'hf-daily', '2026-06-02.json', 'data') } });
     expect(one(checks, 'data folder')).toMatchObject({ status: 'fail', fix: expect.stringMatching(/FOLIO_DATA_DIR/) });
+    // Permission bits say yes to root everywhere; /proc takes no new folder even so.
+    const proc = await runDoctor({ env: { ...env, FOLIO_DATA_DIR: '/proc/folio-data' } });
+    expect(one(proc, 'data folder')).toMatchObject({ status: 'fail', detail: expect.stringMatching(/cannot be created in \/proc/) });
   });
 
   it('stops at bad settings, naming each', async () => {

@@ -118,7 +118,9 @@ class Lookups {
     const cached = this.identities.get(key);
     if (cached !== undefined) return cached;
     let q = this.trx.selectFrom('hf_identities').selectAll();
-    q = u.hfId ? q.where('hf_id', '=', u.hfId) : q.where('username', '=', u.username).orderBy('hf_id').orderBy('id');
+    // By name, the oldest identity of that name: the one a first import of these files chose, whatever
+    // the dialect's order of nulls, so a second import chooses it again.
+    q = u.hfId ? q.where('hf_id', '=', u.hfId) : q.where('username', '=', u.username).orderBy('id');
     const row = await q.executeTakeFirst();
     let id: number;
     if (!row) {
