@@ -1,4 +1,6 @@
 // What a paper may be linked to: a GitHub repository and a project page, as absolute http(s) URLs.
+import { safeHttpUrl } from './safe-url.ts';
+
 export const MAX_URL_CHARS = 500;
 const GITHUB_REPO = /^https:\/\/github\.com\/[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}\/?$/;
 
@@ -11,13 +13,6 @@ export function normaliseGithubRepo(url: string): string | null {
 
 export function normaliseProjectPage(url: string): string | null {
   const s = url.trim();
-  if (!s || s.length > MAX_URL_CHARS) return null;
-  try {
-    const u = new URL(s);
-    if (u.protocol !== 'https:' && u.protocol !== 'http:') return null;
-    if (u.username || u.password) return null;
-    return u.toString();
-  } catch {
-    return null;
-  }
+  if (!s || s.length > MAX_URL_CHARS || !safeHttpUrl(s)) return null;
+  return new URL(s).toString();
 }

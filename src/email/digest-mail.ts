@@ -9,6 +9,7 @@
 // (domain/tex-text.ts): no mail client would load KaTeX's stylesheet.
 import type { EntryView, PaperView } from '../db/queries/papers.ts';
 import type { DigestPeriod, Topics } from '../domain/digest.ts';
+import { safeHttpUrl } from '../domain/safe-url.ts';
 import { texToText } from '../domain/tex-text.ts';
 import { type Html, html, trusted } from '../web/html.ts';
 import { compactNumber, dayRange, fullDay, plural, snippet } from '../web/views/format.ts';
@@ -66,9 +67,7 @@ export function digestPaperOf(v: PaperView | EntryView): DigestPaper {
     summary: snippet(summary, SUMMARY_CHARS),
     upvotes: v.upvotes,
     comments: v.numComments,
-    ...(v.paper.github_repo && /^https:\/\//i.test(v.paper.github_repo)
-      ? { githubRepo: v.paper.github_repo, githubStars: v.paper.github_stars }
-      : {}),
+    ...(safeHttpUrl(v.paper.github_repo) ? { githubRepo: v.paper.github_repo as string, githubStars: v.paper.github_stars } : {}),
   };
 }
 
@@ -188,7 +187,9 @@ function paperBlock(i: DigestMailInput, p: DigestPaper, n: number): Html {
 ${by || p.organization ? html`<p class="f-muted" style="margin:0 0 10px;font-size:14px;line-height:20px;color:${C.muted}">${by}${by && p.organization ? html` &nbsp;·&nbsp; ` : ''}${p.organization ? html`<strong style="font-weight:600">${p.organization}</strong>` : ''}</p>` : ''}
 <p class="f-body" style="margin:0 0 12px;font-size:15px;line-height:23px;color:${C.body}">${p.summary}</p>
 <div>${chip(url, i.siteName.length <= 24 ? `Read on ${i.siteName}` : 'Read on the site')}${chip(arxivUrl(p.id), 'arXiv')}${
-    p.githubRepo ? chip(p.githubRepo, html`Code${p.githubStars ? html` · ★ ${compactNumber(p.githubStars)}` : ''}`) : ''
+    p.githubRepo && safeHttpUrl(p.githubRepo)
+      ? chip(p.githubRepo, html`Code${p.githubStars ? html` · ★ ${compactNumber(p.githubStars)}` : ''}`)
+      : ''
   }</div>
 </td></tr>`;
 }

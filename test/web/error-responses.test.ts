@@ -131,3 +131,17 @@ describe('return addresses', () => {
     expect(cookieFrom(res, 'folio_session')).toBeDefined();
   });
 });
+
+describe('echoed addresses', () => {
+  it.each([
+    '/authors/Visit%20https:%2F%2Fevil.example',
+    '/authors/see%20http:%2F%2Fevil.example%2Fphish%3Fx%3D1',
+    '/orgs/https:%2F%2Fevil.example',
+  ])('%s: the error page says the name as text and links only to the site itself', async (url) => {
+    const res = await t.app.inject({ method: 'GET', url });
+    expect(res.statusCode).toBe(404);
+    const hrefs = [...res.body.matchAll(/href="([^"]*)"/g)].map((m) => m[1] ?? '');
+    expect(hrefs.filter((h) => h.includes('evil.example'))).toEqual([]);
+    expect(res.body).toContain('<a href="/papers">Today');
+  });
+});

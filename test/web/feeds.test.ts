@@ -2,11 +2,14 @@
 // item ids, and conditional requests.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse as parseHtml } from 'node-html-parser';
 import { SaxesParser } from 'saxes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importFiles } from '../../src/actions/import-files.ts';
+import type { PaperView } from '../../src/db/queries/papers.ts';
 import { recomputeTrending } from '../../src/db/queries/trending.ts';
 import { DEFAULT_TRENDING } from '../../src/domain/trending.ts';
+import { buildFeed, type FeedFormat } from '../../src/feeds/build.ts';
 import { writeDaily } from '../support/pages.ts';
 import { buildTestApp, FIXTURES, type TestApp } from '../support/store.ts';
 
@@ -197,5 +200,100 @@ describe('links and errors', () => {
     [`/feeds/search.atom?q=${'x'.repeat(10_000)}`, 200],
   ])('%.60s answers %i', async (url, status) => {
     expect((await t.app.inject({ method: 'GET', url })).statusCode).toBe(status);
+  });
+});
+
+// Text that once broke out of the feed library's CDATA sections or became markup in Atom readers.
+const INJECT_LINK = 'x ]]> y ]]></description><link>https://evil.example/phish</link><description><![CDATA[ z';
+const HOSTILE_TEXTS = [
+  INJECT_LINK,
+  'Two ]]> ends ]]> in one title ]]>',
+  '<img src=x onerror=alert(1)> and </title><link>https://evil.example/</link>',
+  'Controls \u0000\u0007\u001b\u000b\ufffe and a lone \ud800 surrogate',
+  'Bidi \u202eevil.example\u202c \u2066isolate\u2069 \u200f',
+  'Entity look-alikes: &lt;b&gt;bold&lt;/b&gt; AT&T; &amp; &#60;script&#62; &fake;',
+  '"quotes" and \'apostrophes\' ]]]]><![CDATA[>',
+];
+/** What a reader should show for a plain-text field: the text itself, less what XML cannot carry. */
+const asShown = (s: string) =>
+  s
+    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+const RSS_ITEM = new Set(['title', 'link', 'guid', 'pubDate', 'description', 'content:encoded', 'dc:creator', 'category']);
+const ATOM_ENTRY = new Set(['title', 'id', 'link', 'updated', 'published', 'summary', 'content', 'author', 'category']);
+
+function hostileView(n: number, text: string): PaperView {
+  return {
+    paper: {
+      id: `2606.0000${n}`,
+      title: text,
+      abstract: text,
+      categories: JSON.stringify(['cs.LG', text]),
+      published_at: '2026-06-01T00:00:00.000Z',
+      github_repo: 'javascript:alert(1)',
+      github_stars: 3,
+      project_page: ' JaVaScRiPt:alert(1)',
+    },
+    authors: [{ name: text }, { name: 'Ada ]]> Lovelace' }],
+    upvotes: 1,
+    numComments: 0,
+    organization: null,
+  } as unknown as PaperView;
+}
+
+function hostileFeed(format: FeedFormat): string {
+  const items = HOSTILE_TEXTS.map((text, n) => ({ view: hostileView(n, text), key: `k${n}`, date: new Date('2026-06-02T00:00:00Z') }));
+  const spec = { path: '/feeds/daily', pagePath: '/papers', title: HOSTILE_TEXTS[1] as string, description: INJECT_LINK, items };
+  return buildFeed(spec, format, { baseUrl: 'http://localhost:3000', siteName: 'Folio <b>]]>' }).body;
+}
+
+describe('hostile text in every field', () => {
+  it.each(['rss', 'atom'] as const)('%s stays well-formed, one link per item, every text round-trips as text', (format) => {
+    const root = parseXml(hostileFeed(format)); // throws on anything not well-formed
+    const head = format === 'rss' ? (one(root, 'channel') as Node) : root;
+    expect(one(head, 'title')?.text).toBe(`${HOSTILE_TEXTS[1]} · Folio <b>]]>`);
+    const items = format === 'rss' ? all(head, 'item') : all(head, 'entry');
+    expect(items).toHaveLength(HOSTILE_TEXTS.length);
+    items.forEach((item, n) => {
+      const text = asShown(HOSTILE_TEXTS[n] as string);
+      // No element was injected: each item holds only the elements the writer puts there.
+      for (const c of item.children) expect(format === 'rss' ? RSS_ITEM : ATOM_ENTRY, c.name).toContain(c.name);
+      const links = all(item, 'link');
+      expect(links).toHaveLength(1);
+      expect(format === 'rss' ? links[0]?.text : links[0]?.attributes.href).toBe(`http://localhost:3000/papers/2606.0000${n}`);
+      expect(one(item, 'title')?.text).toBe(text);
+      expect(one(item, format === 'rss' ? 'description' : 'summary')?.text).toBe(text);
+      const authors = format === 'rss' ? all(item, 'dc:creator').map((a) => a.text) : all(item, 'author').map((a) => one(a, 'name')?.text);
+      expect(authors).toHaveLength(2);
+      expect(asShown(authors[0] ?? '')).toBe(text);
+      expect(authors[1]).toBe('Ada ]]> Lovelace');
+      const categories = all(item, 'category').map((c) => (format === 'rss' ? c.text : c.attributes.term));
+      expect(categories[0]).toBe('cs.LG');
+      // The HTML content, once read as XML, is HTML whose text is the hostile text: no <img>, no link
+      // to anywhere but the paper's own pages, and no javascript: URL.
+      const content = parseHtml(one(item, format === 'rss' ? 'content:encoded' : 'content')?.text ?? '');
+      expect(content.querySelectorAll('img, script, link')).toHaveLength(0);
+      const hrefs = content.querySelectorAll('a').map((a) => a.getAttribute('href'));
+      expect(hrefs).toEqual([
+        `http://localhost:3000/papers/2606.0000${n}`,
+        `https://arxiv.org/abs/2606.0000${n}`,
+        `https://arxiv.org/pdf/2606.0000${n}`,
+      ]);
+      expect(content.querySelectorAll('p')[1]?.text).toContain(text.split(' ')[0]);
+    });
+  });
+
+  it('declares Atom titles and summaries plain text and the content HTML', () => {
+    const feed = parseXml(hostileFeed('atom'));
+    expect(one(feed, 'title')?.attributes.type).toBe('text');
+    expect(one(feed, 'subtitle')?.attributes.type).toBe('text');
+    for (const e of all(feed, 'entry')) {
+      expect(one(e, 'title')?.attributes.type).toBe('text');
+      expect(one(e, 'summary')?.attributes.type).toBe('text');
+      expect(one(e, 'content')?.attributes.type).toBe('html');
+    }
+    // The plain-text title, never read as markup: the <img> is in the text, and nowhere an element.
+    expect(JSON.stringify(feed)).not.toContain('"name":"img"');
   });
 });

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { arxivCategories } from '../../domain/arxiv-id.ts';
 import type { AuthorRecord, DailyEntryRecord, ImportBatch, OrgRecord, PaperRecord, UserRecord } from '../../domain/paper.ts';
+import { safeHttpUrl } from '../../domain/safe-url.ts';
 import type { AuthorsTable, Database, PapersTable } from '../schema.ts';
 import { refreshSearchIndex } from './search-index.ts';
 
@@ -75,9 +76,9 @@ function coreOf(p: PaperRecord) {
 function communityOf(p: PaperRecord, orgId: number | null) {
   const c = p.community ?? {};
   return {
-    github_repo: c.githubRepo ?? null,
+    github_repo: safeHttpUrl(c.githubRepo),
     github_stars: c.githubStars ?? null,
-    project_page: c.projectPage ?? null,
+    project_page: safeHttpUrl(c.projectPage),
     ai_summary: c.aiSummary ?? null,
     ai_keywords: c.aiKeywords?.length ? JSON.stringify(c.aiKeywords) : null,
     organization_id: orgId,
@@ -130,7 +131,7 @@ class Lookups {
           hf_id: u.hfId ?? null,
           username: u.username,
           fullname: u.fullname ?? null,
-          avatar_url: u.avatarUrl ?? null,
+          avatar_url: safeHttpUrl(u.avatarUrl),
           is_pro: u.isPro ? 1 : 0,
           created_at: now,
         })
@@ -142,7 +143,8 @@ class Lookups {
       // Only fill what is unknown: a later file must not flip a profile back and forth.
       const fill: Partial<Record<'fullname' | 'avatar_url', string>> = {};
       if (!row.fullname && u.fullname) fill.fullname = u.fullname;
-      if (!row.avatar_url && u.avatarUrl) fill.avatar_url = u.avatarUrl;
+      const avatarUrl = safeHttpUrl(u.avatarUrl);
+      if (!row.avatar_url && avatarUrl) fill.avatar_url = avatarUrl;
       if (Object.keys(fill).length) await this.trx.updateTable('hf_identities').set(fill).where('id', '=', id).execute();
     }
     this.identities.set(key, id);
@@ -158,7 +160,7 @@ class Lookups {
     if (!row) {
       const ins = await this.trx
         .insertInto('organizations')
-        .values({ name: o.name, fullname: o.fullname ?? null, avatar: o.avatar ?? null, hf_id: o.hfId ?? null })
+        .values({ name: o.name, fullname: o.fullname ?? null, avatar: safeHttpUrl(o.avatar), hf_id: o.hfId ?? null })
         .returning('id')
         .executeTakeFirstOrThrow();
       id = ins.id;
@@ -166,7 +168,8 @@ class Lookups {
       id = row.id;
       const fill: Partial<Record<'fullname' | 'avatar' | 'hf_id', string>> = {};
       if (!row.fullname && o.fullname) fill.fullname = o.fullname;
-      if (!row.avatar && o.avatar) fill.avatar = o.avatar;
+      const avatar = safeHttpUrl(o.avatar);
+      if (!row.avatar && avatar) fill.avatar = avatar;
       if (!row.hf_id && o.hfId) fill.hf_id = o.hfId;
       if (Object.keys(fill).length) await this.trx.updateTable('organizations').set(fill).where('id', '=', id).execute();
     }
@@ -288,14 +291,20 @@ async function storePaper(trx: Trx, look: Lookups, p: PaperRecord, now: string):
   return visible.length || authorsChanged ? 'updated' : 'same';
 }
 
+/** The safe links of an entry's media, as stored (JSON), or null when none is left. */
+function mediaUrls(urls: string[] | undefined): string | null {
+  const safe = (urls ?? []).map(safeHttpUrl).filter((u): u is string => u !== null);
+  return safe.length ? JSON.stringify(safe) : null;
+}
+
 async function storeEntry(trx: Trx, look: Lookups, e: DailyEntryRecord, now: string): Promise<'new' | 'updated' | 'same'> {
   const values = {
     added_at: e.addedAt,
     announced_at: e.announcedAt ?? null,
     hf_submitted_by: await look.identity(e.submitter, now),
     organization_id: await look.org(e.organization),
-    thumbnail: e.thumbnail ?? null,
-    media_urls: e.mediaUrls?.length ? JSON.stringify(e.mediaUrls) : null,
+    thumbnail: safeHttpUrl(e.thumbnail),
+    media_urls: mediaUrls(e.mediaUrls),
     is_author_participating: e.isAuthorParticipating === undefined ? null : e.isAuthorParticipating ? 1 : 0,
   };
   const existing = await trx

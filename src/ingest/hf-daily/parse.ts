@@ -4,18 +4,18 @@
 import { z } from 'zod';
 import { parseArxivId } from '../../domain/arxiv-id.ts';
 import type { DailyEntryRecord, ImportBatch, OrgRecord, PaperRecord, UserRecord } from '../../domain/paper.ts';
+import { safeHttpUrl } from '../../domain/safe-url.ts';
 import type { SkippedRecord } from '../errors.ts';
 
 const isoInstant = z.string().datetime({ offset: true });
-const httpUrl = z
-  .string()
-  .max(2000)
-  .refine((s) => /^https?:\/\//i.test(s), 'not an http(s) URL');
+// URLs are read as plain strings and tested one by one (safeHttpUrl): a bad link loses the link, not
+// the paper.
+const urlText = z.string().max(2000);
 
 const userSchema = z
   .object({
     _id: z.string().max(100).optional(),
-    avatarUrl: z.string().max(2000).optional(),
+    avatarUrl: urlText.optional(),
     isPro: z.boolean().optional(),
     fullname: z.string().max(500).optional(),
     user: z.string().max(100).optional(),
@@ -28,7 +28,7 @@ const orgSchema = z
     _id: z.string().max(100).optional(),
     name: z.string().min(1).max(200),
     fullname: z.string().max(500).optional(),
-    avatar: z.string().max(2000).optional(),
+    avatar: urlText.optional(),
   })
   .passthrough();
 
@@ -57,9 +57,9 @@ const paperSchema = z
     submittedOnDailyBy: userSchema.optional(),
     upvotes: z.number().int().min(0).max(10_000_000).optional(),
     discussionId: z.string().max(100).optional(),
-    githubRepo: httpUrl.optional(),
+    githubRepo: urlText.optional(),
     githubStars: z.number().int().min(0).optional(),
-    projectPage: z.string().max(2000).optional(),
+    projectPage: urlText.optional(),
     ai_summary: z.string().max(20_000).optional(),
     ai_keywords: z.array(z.string().max(500)).max(200).optional(),
     organization: orgSchema.optional(),
@@ -72,9 +72,9 @@ const itemSchema = z
     publishedAt: isoInstant.optional(),
     title: z.string().max(5000).optional(),
     summary: z.string().max(100_000).optional(),
-    thumbnail: z.string().max(2000).optional(),
-    mediaUrl: z.string().max(2000).optional(),
-    mediaUrls: z.array(z.string().max(2000)).max(100).optional(),
+    thumbnail: urlText.optional(),
+    mediaUrl: urlText.optional(),
+    mediaUrls: z.array(urlText).max(100).optional(),
     numComments: z.number().int().min(0).optional(),
     submittedBy: userSchema.optional(),
     organization: orgSchema.optional(),
@@ -84,26 +84,42 @@ const itemSchema = z
 
 type User = z.infer<typeof userSchema>;
 
-function user(u: User | undefined): UserRecord | undefined {
+/** Notes where a field was left out, and why (the rest of its item is kept). */
+type Drop = (field: string, reason: string) => void;
+const NOT_HTTP = 'not an absolute http(s) URL; left empty';
+
+/** The URL when it is a safe http(s) link; otherwise undefined, and the drop is noted. */
+function link(url: string | undefined, field: string, drop: Drop): string | undefined {
+  if (url === undefined || url === '') return undefined;
+  const safe = safeHttpUrl(url.trim());
+  if (!safe) drop(field, NOT_HTTP);
+  return safe ?? undefined;
+}
+
+function user(u: User | undefined, field: string, drop: Drop): UserRecord | undefined {
   const username = u?.name ?? u?.user;
   if (!u || !username || !/^[\w.-]{1,100}$/.test(username)) return undefined;
   return {
     username,
     ...(u.fullname ? { fullname: u.fullname } : {}),
-    ...(u.avatarUrl ? { avatarUrl: u.avatarUrl } : {}),
+    ...withValue('avatarUrl', link(u.avatarUrl, `${field}.avatarUrl`, drop)),
     ...(u._id ? { hfId: u._id } : {}),
     ...(u.isPro !== undefined ? { isPro: u.isPro } : {}),
   };
 }
 
-function org(o: z.infer<typeof orgSchema> | undefined): OrgRecord | undefined {
+function org(o: z.infer<typeof orgSchema> | undefined, field: string, drop: Drop): OrgRecord | undefined {
   if (!o) return undefined;
   return {
     name: o.name,
     ...(o.fullname ? { fullname: o.fullname } : {}),
-    ...(o.avatar ? { avatar: o.avatar } : {}),
+    ...withValue('avatar', link(o.avatar, `${field}.avatar`, drop)),
     ...(o._id ? { hfId: o._id } : {}),
   };
+}
+
+function withValue<K extends string>(key: K, value: string | undefined): { [k in K]?: string } {
+  return value === undefined ? {} : ({ [key]: value } as { [k in K]: string });
 }
 
 function firstIssue(err: z.ZodError): string {
@@ -113,6 +129,8 @@ function firstIssue(err: z.ZodError): string {
 
 export interface HfDailyResult extends ImportBatch {
   skipped: SkippedRecord[];
+  /** Fields left out of records that were kept (a link that is not http(s)), and why. */
+  dropped: SkippedRecord[];
 }
 
 /** Why a body is not a Daily Papers list, or null when it is one. */
@@ -132,7 +150,7 @@ export function whyNotHfDaily(body: unknown): string | null {
  * `submittedOnDailyAt` gives it.
  */
 export function parseHfDaily(body: unknown, day: string | null, where: string): HfDailyResult {
-  const out: HfDailyResult = { papers: [], entries: [], skipped: [] };
+  const out: HfDailyResult = { papers: [], entries: [], skipped: [], dropped: [] };
   const items = body as unknown[];
   for (const [i, raw] of items.entries()) {
     const parsed = itemSchema.safeParse(raw);
@@ -153,14 +171,15 @@ export function parseHfDaily(body: unknown, day: string | null, where: string): 
       out.skipped.push({ where: at, reason: 'no day: neither the file name nor the item names one' });
       continue;
     }
-    const organization = org(p.organization ?? it.organization);
+    const drop: Drop = (field, reason) => out.dropped.push({ where: `${at}.${field}`, reason });
+    const organization = org(p.organization ?? it.organization, p.organization ? 'paper.organization' : 'organization', drop);
     const paper: PaperRecord = {
       id,
       // Kept exactly as given, so that the API serves back the very same text.
       title: p.title,
       abstract: p.summary,
       authors: p.authors.map((a) => {
-        const claimedBy = user(a.user);
+        const claimedBy = user(a.user, 'paper.authors.user', drop);
         return {
           name: a.name.trim(),
           ...(a._id ? { hfId: a._id } : {}),
@@ -172,9 +191,9 @@ export function parseHfDaily(body: unknown, day: string | null, where: string): 
       ...(p.publishedAt ? { publishedAt: p.publishedAt } : {}),
       stamp: p.submittedOnDailyAt ?? `${entryDay}T00:00:00.000Z`,
       community: {
-        ...(p.githubRepo ? { githubRepo: p.githubRepo } : {}),
+        ...withValue('githubRepo', link(p.githubRepo, 'paper.githubRepo', drop)),
         ...(p.githubStars !== undefined ? { githubStars: p.githubStars } : {}),
-        ...(p.projectPage ? { projectPage: p.projectPage } : {}),
+        ...withValue('projectPage', link(p.projectPage, 'paper.projectPage', drop)),
         ...(p.ai_summary ? { aiSummary: p.ai_summary } : {}),
         ...(p.ai_keywords?.length ? { aiKeywords: p.ai_keywords } : {}),
         ...(organization ? { organization } : {}),
@@ -183,9 +202,11 @@ export function parseHfDaily(body: unknown, day: string | null, where: string): 
         numComments: it.numComments ?? 0,
       },
     };
-    const submitter = user(it.submittedBy) ?? user(p.submittedOnDailyBy);
-    const entryOrg = org(it.organization);
-    const mediaUrls = it.mediaUrls ?? (it.mediaUrl ? [it.mediaUrl] : undefined);
+    const submitter = user(it.submittedBy, 'submittedBy', drop) ?? user(p.submittedOnDailyBy, 'paper.submittedOnDailyBy', drop);
+    const entryOrg = org(it.organization, 'organization', drop);
+    const mediaUrls = (it.mediaUrls ?? (it.mediaUrl ? [it.mediaUrl] : undefined))
+      ?.map((m, n) => link(m, `mediaUrls[${n}]`, drop))
+      .filter((m): m is string => m !== undefined);
     const entry: DailyEntryRecord = {
       paperId: id,
       day: entryDay,
@@ -193,7 +214,7 @@ export function parseHfDaily(body: unknown, day: string | null, where: string): 
       ...(it.publishedAt ? { announcedAt: it.publishedAt } : {}),
       ...(submitter ? { submitter } : {}),
       ...(entryOrg ? { organization: entryOrg } : {}),
-      ...(it.thumbnail ? { thumbnail: it.thumbnail } : {}),
+      ...withValue('thumbnail', link(it.thumbnail, 'thumbnail', drop)),
       ...(mediaUrls?.length ? { mediaUrls } : {}),
       ...(it.isAuthorParticipating !== undefined ? { isAuthorParticipating: it.isAuthorParticipating } : {}),
     };

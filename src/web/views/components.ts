@@ -1,5 +1,6 @@
 // Pieces several pages share: a paper in a list, author names, organisation and user chips, paging.
 import type { AuthorRow, EntryView, HfIdentityRow, OrgRow, PaperView, UserRow } from '../../db/queries/papers.ts';
+import { safeHttpUrl } from '../../domain/safe-url.ts';
 import { escapeHtml, type Html, html, trusted } from '../html.ts';
 import { compactNumber, mediumDay, plural } from './format.ts';
 import { renderMath } from './math.ts';
@@ -51,7 +52,7 @@ export function paperDomId(id: string): string {
 
 /** Only absolute http(s) images are shown: relative paths in imported data point at another site. */
 export function imageUrl(url: string | null | undefined): string | undefined {
-  return url && /^https?:\/\//i.test(url) ? url : undefined;
+  return safeHttpUrl(url) ?? undefined;
 }
 
 export function avatar(url: string | null | undefined, cls = 'avatar'): Html {
@@ -116,7 +117,7 @@ export function voteButton(v: PaperView, title: string, voted = false): Html {
 }
 
 export function githubLink(repo: string | null, stars: number | null): Html {
-  if (!repo || !/^https?:\/\//i.test(repo)) return html``;
+  if (!safeHttpUrl(repo)) return html``;
   return html`<a class="chip chip--gh" href="${repo}" rel="noopener">${ICONS.github}<span>GitHub</span>${
     stars !== null ? html`<span class="chip__stars" aria-label="${plural(stars, 'star')}">${ICONS.star}${compactNumber(stars)}</span>` : ''
   }</a>`;

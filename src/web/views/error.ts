@@ -1,7 +1,6 @@
 // Error pages in the site layout: what went wrong, in words, and ways back. Never a stack trace.
-import { html, trusted } from '../html.ts';
+import { html } from '../html.ts';
 import { renderPage } from './layout.ts';
-import { linkify } from './math.ts';
 
 const HEADINGS: Record<number, string> = {
   400: 'That address does not look right',
@@ -22,7 +21,8 @@ export function renderErrorPage(status: number, message: string): string {
   const body = html`<section class="error-page" aria-labelledby="error-title">
   <p class="eyebrow">Error ${status}</p>
   <h1 id="error-title">${title}</h1>
-  <p class="error-page__message">${trusted(linkify(message))}</p>
+  ${/* Messages echo what was asked for (a path, a name): text only, never a link to follow. */ ''}
+  <p class="error-page__message">${message}</p>
   ${status >= 500 ? html`<p>Please try again in a moment.</p>` : ''}
   <h2 class="error-page__more">Where to go from here</h2>
   <ul class="error-page__links">

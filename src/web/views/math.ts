@@ -2,6 +2,7 @@
 // Only the math segments go through KaTeX (its output is trusted markup); everything else is escaped.
 // Where the math is: domain/math-segments.ts.
 import { splitMath } from '../../domain/math-segments.ts';
+import { safeHttpUrl } from '../../domain/safe-url.ts';
 import { texToText } from '../../domain/tex-text.ts';
 import { escapeHtml, type Html, trusted } from '../html.ts';
 import { newTexBudget, renderTexWithin, type TexBudget } from './tex-budget.ts';
@@ -35,6 +36,8 @@ export function linkify(text: string): string {
     while (url.endsWith(')') && (url.match(/\(/g)?.length ?? 0) < (url.match(/\)/g)?.length ?? 0)) url = url.slice(0, -1);
     url = url.replace(TRAILING, '');
     const at = m.index ?? 0;
+    // A URL with credentials or odd characters stays text: it would show one host and open another.
+    if (!safeHttpUrl(url)) continue;
     out += escapeText(t.slice(last, at));
     out += `<a href="${escapeHtml(url)}" rel="nofollow noopener">${escapeHtml(url)}</a>`;
     last = at + url.length;

@@ -3,6 +3,7 @@
 // appended later without touching the rest.
 import type { EntryView, PaperView } from '../../db/queries/papers.ts';
 import { arxivAbsUrl, arxivCategories, arxivPdfUrl } from '../../domain/arxiv-id.ts';
+import { safeHttpUrl } from '../../domain/safe-url.ts';
 import { type Html, html } from '../html.ts';
 import {
   authorPath,
@@ -63,7 +64,7 @@ function authorList(v: PaperView): Html {
 
 function externalLinks(v: PaperView): Html {
   const p = v.paper;
-  const project = p.project_page && /^https?:\/\//i.test(p.project_page) ? p.project_page : undefined;
+  const project = safeHttpUrl(p.project_page);
   return html`<ul class="link-row" aria-label="Links">
   <li><a class="chip" href="${arxivAbsUrl(p.id)}" rel="noopener">arXiv page</a></li>
   <li><a class="chip" href="${arxivPdfUrl(p.id)}" rel="noopener">PDF</a></li>
