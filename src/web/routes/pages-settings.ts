@@ -22,7 +22,10 @@ export const settingsSections: SettingsSection[] = [];
 
 const NOTICES: Record<string, SettingsData['notice']> = {
   welcome: { text: 'Welcome! We mailed you a link to confirm your email address; follow it to start upvoting and commenting.', kind: 'ok' },
-  reset: { text: 'Your password is changed, and you are signed in.', kind: 'ok' },
+  reset: {
+    text: 'Your password is changed, and you are signed in. Every other session is signed out and your API tokens are revoked: create new ones below for your scripts.',
+    kind: 'ok',
+  },
   saved: { text: 'Saved.', kind: 'ok' },
   password: { text: 'Your password is changed. Your other sessions are signed out.', kind: 'ok' },
   sent: { text: 'A new confirmation link is on its way.', kind: 'ok' },
