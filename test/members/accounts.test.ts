@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mailsTo } from '../../src/email/outbox.ts';
 import { SESSION_COOKIE } from '../../src/web/auth.ts';
-import { anonymousForm, apiToken, cookieFrom, getPage, makeMember, PASSWORD, postForm, signedIn } from '../support/members.ts';
+import { addPaper, anonymousForm, apiToken, cookieFrom, getPage, makeMember, PASSWORD, postForm, signedIn } from '../support/members.ts';
 import { dom, text } from '../support/pages.ts';
 import { buildTestApp, type TestApp } from '../support/store.ts';
 
@@ -391,6 +391,37 @@ describe('password reset', () => {
     expect((await getPage(t.app, path)).status).toBe(400);
     const form = await anonymousForm(t.app, '/signin');
     expect((await postForm(t.app, path, { password: 'a brand new password' }, form)).statusCode).toBe(400);
+  });
+});
+
+describe('unconfirmed members', () => {
+  it('cannot create API tokens until the address is confirmed, and settings say so in place', async () => {
+    const m = await makeMember(t.store, { confirmed: false });
+    const b = await signedIn(t.store, m.id);
+    const settings = await getPage(t.app, '/settings', b);
+    expect(settings.root.querySelector('form[action="/settings/tokens"]')).toBeNull();
+    expect(text(settings.root.querySelector('[data-unconfirmed]'))).toMatch(/Confirm your email address/);
+    const res = await postForm(t.app, '/settings/tokens', { name: 'bot' }, b);
+    expect(res.statusCode).toBe(403);
+    expect(text(dom(res.body).querySelector('.notice'))).toMatch(/API tokens are for confirmed members/);
+    expect(await t.store.db.selectFrom('api_tokens').select('id').execute()).toHaveLength(0);
+    await t.store.db.updateTable('accounts').set({ email_confirmed_at: new Date().toISOString() }).where('user_id', '=', m.id).execute();
+    expect((await postForm(t.app, '/settings/tokens', { name: 'bot' }, b)).statusCode).toBe(201);
+  });
+
+  it('cannot claim authorship until the address is confirmed, and the paper page says so in place', async () => {
+    await addPaper(t.store, { id: '2401.00077', day: '2026-01-05' });
+    const m = await makeMember(t.store, { confirmed: false });
+    const b = await signedIn(t.store, m.id);
+    const page = await getPage(t.app, '/papers/2401.00077', b);
+    expect(page.root.querySelector('form[action$="/claim"]')).toBeNull();
+    expect(text(page.root.querySelector('[data-unconfirmed]'))).toMatch(/Confirm your email address first/);
+    const res = await postForm(t.app, '/papers/2401.00077/claim', { position: '0' }, b);
+    expect(res.statusCode).toBe(403);
+    expect(res.body).toMatch(/Authorship claims are for confirmed members/);
+    expect(await t.store.db.selectFrom('author_claims').select('id').execute()).toHaveLength(0);
+    await t.store.db.updateTable('accounts').set({ email_confirmed_at: new Date().toISOString() }).where('user_id', '=', m.id).execute();
+    expect((await postForm(t.app, '/papers/2401.00077/claim', { position: '0' }, b)).statusCode).toBe(303);
   });
 });
 

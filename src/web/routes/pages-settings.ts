@@ -51,6 +51,7 @@ export function registerSettingsPages(app: FastifyInstance, ctx: AppContext): vo
       csrf,
       tokens: await listApiTokens(db, m.id),
       extra: sections,
+      tokensNeedConfirmation: ctx.config.requireConfirmedEmail && !m.emailConfirmed,
       ...(key ? { notice: NOTICES[key] } : {}),
       ...extra,
     };
@@ -105,7 +106,7 @@ export function registerSettingsPages(app: FastifyInstance, ctx: AppContext): vo
     act(req, reply, async (m) => {
       await enforceRateLimit(ctx, 'tokens', String(m.id));
       const name = parseForm(TokenForm, req.body).name;
-      const t = await createApiToken({ db, userId: m.id, name });
+      const t = await createApiToken({ db, userId: m.id, name, requireConfirmedEmail: ctx.config.requireConfirmedEmail });
       // Shown once, in this response (not after a redirect, so it is never in a URL or a log).
       await show(req, reply, m, { newToken: { name: name.trim(), token: t.token } }, 201);
       return undefined;
