@@ -55,7 +55,7 @@ export async function benchBackup(): Promise<Row[]> {
       password_changed_at: now,
     })
     .execute();
-  const token = (await createApiToken({ db: store.db, userId: user.id, name: 'bench' })).token;
+  const token = (await createApiToken({ db: store.db, userId: user.id, name: 'bench', requireConfirmedEmail: false })).token;
   const env = sqliteServeEnv(dir);
   const server = await startServe(env);
   await waitReady(server);

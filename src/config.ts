@@ -55,7 +55,12 @@ export const SETTINGS = {
   metricsToken: setting(
     'FOLIO_METRICS_TOKEN',
     z.string().min(16, 'use at least 16 characters').optional(),
-    'When set, /metrics answers only requests with `Authorization: Bearer <token>`; unset, it is open (keep it internal).',
+    "A bearer token for Prometheus: /metrics also answers `Authorization: Bearer <token>` (it always answers admins, by session or by an admin's API token).",
+  ),
+  metricsPublic: setting(
+    'FOLIO_METRICS_PUBLIC',
+    bool.default(false),
+    '/metrics answers anyone (for a scraper on a private network, with the site not reachable from outside); otherwise only admins and FOLIO_METRICS_TOKEN.',
   ),
   jobLeaseSeconds: setting(
     'FOLIO_JOB_LEASE_SECONDS',

@@ -2,9 +2,14 @@
 // first admin made from the command line. Each action is one function with a props object and its
 // own transaction. Password hashing (80 ms of scrypt) always happens before the transaction opens,
 // so that a hash never holds the database.
-import type { Kysely, Transaction } from 'kysely';
+//
+// Sign-up answers the same whether or not the address has an account: an address that has one gets
+// a mail saying someone tried (accountExistsMail), so the form cannot be used to find who is a member.
+// A reset link dies when the password changes after it was issued, and using one revokes the
+// member's API tokens as well as their sessions (a reset is what someone does who fears a thief).
+import type { ExpressionBuilder, Kysely, Transaction } from 'kysely';
 import { isUniqueViolation } from '../db/queries/locks.ts';
-import { emailTaken, findCredentials, getMember, type Member, passwordHashOf, usernameTaken } from '../db/queries/members.ts';
+import { findCredentials, getMember, type Member, passwordHashOf, usernameTaken } from '../db/queries/members.ts';
 import type { Database, EmailTokenPurpose } from '../db/schema.ts';
 import {
   CONFIRM_TOKEN_HOURS,
@@ -16,6 +21,7 @@ import {
   usernameProblem,
 } from '../domain/accounts.ts';
 import type { Role } from '../domain/roles.ts';
+import { accountExistsMail } from '../email/account-exists.ts';
 import { confirmEmailMail } from '../email/confirm-email.ts';
 import type { MailContext } from '../email/layout.ts';
 import { enqueueMail } from '../email/outbox.ts';
@@ -64,31 +70,58 @@ export interface SignUpProps {
   /** For `folio users create`: the role, and whether the address counts as confirmed. */
   role?: Role;
   confirmed?: boolean;
+  /**
+   * What to do when the address has an account: `mail-owner` (the default, for the public sign-up
+   * form) tells its owner by mail and answers as for a new account; `refuse` (the command line, run by
+   * the operator, who may know) is a 409.
+   */
+  whenEmailTaken?: 'mail-owner' | 'refuse';
 }
 
+/** A new member, or (`userId: null`) an address that had an account, whose owner was mailed. */
+export type SignUpResult = { userId: number } | { userId: null };
+
 /** Creates a member (a `users` profile and its account) and queues the confirmation mail. */
-export async function signUp(p: SignUpProps): Promise<{ userId: number }> {
+export async function signUp(p: SignUpProps): Promise<SignUpResult> {
   const now = p.now ?? new Date();
   const email = normaliseEmail(p.email);
   const fullname = p.fullname?.trim() ?? '';
   check(usernameProblem(p.username), 'username');
   check(emailProblem(email), 'email');
-  check(passwordProblem(p.password), 'password');
+  check(passwordProblem(p.password, { username: p.username, email, fullname }), 'password');
   check(fullnameProblem(fullname), 'fullname');
+  // Hashed whether or not the address is known: both answers cost the same.
   const hash = await hashPassword(p.password);
-  return insertMember(p, email, fullname, hash, now).catch((e: unknown) => {
-    // Two sign-ups racing for one name or address: the constraint decides, the loser hears why.
-    if (isUniqueViolation(e)) throw new ActionError(409, 'This username or email address was taken a moment ago. Choose another.', 'taken');
-    throw e;
-  });
+  try {
+    return await insertMember(p, email, fullname, hash, now);
+  } catch (e) {
+    if (!isUniqueViolation(e)) throw e;
+    // Two sign-ups racing for one name or address: the constraint decides. A lost race for the
+    // username is said; one for the address is answered like any known address.
+    if (await usernameTaken(p.db, p.username)) {
+      throw new ActionError(409, 'This username was taken a moment ago. Choose another.', 'taken');
+    }
+    return insertMember(p, email, fullname, hash, now);
+  }
 }
 
-async function insertMember(p: SignUpProps, email: string, fullname: string, hash: string, now: Date): Promise<{ userId: number }> {
+async function insertMember(p: SignUpProps, email: string, fullname: string, hash: string, now: Date): Promise<SignUpResult> {
   return p.db.transaction().execute(async (trx) => {
+    // Usernames are public (every profile shows one), so a taken one is said plainly.
     if (await usernameTaken(trx, p.username))
       throw new ActionError(409, `The username "${p.username}" is taken. Choose another.`, 'username_taken');
-    if (await emailTaken(trx, email)) {
-      throw new ActionError(409, 'An account with this email address exists. Sign in, or reset its password.', 'email_taken');
+    const owner = await trx
+      .selectFrom('accounts as a')
+      .innerJoin('users as u', 'u.id', 'a.user_id')
+      .select('u.username')
+      .where('a.email', '=', email)
+      .executeTakeFirst();
+    if (owner) {
+      if (p.whenEmailTaken === 'refuse') {
+        throw new ActionError(409, 'An account with this email address exists.', 'email_taken');
+      }
+      await enqueueMail(trx, { to: email, ...accountExistsMail(p.mail, { username: owner.username }) }, iso(now));
+      return { userId: null };
     }
     const user = await trx
       .insertInto('users')
@@ -195,6 +228,7 @@ async function consumeEmailToken(
     .where('purpose', '=', purpose)
     .where('used_at', 'is', null)
     .where('expires_at', '>', iso(now))
+    .where((eb) => (purpose === 'reset' ? issuedSincePasswordChange(eb) : eb.lit(true)))
     .executeTakeFirst();
   if (Number(r.numUpdatedRows) !== 1) return undefined;
   const row = await trx.selectFrom('email_tokens').select(['user_id', 'email']).where('token_hash', '=', hash).executeTakeFirstOrThrow();
@@ -211,8 +245,24 @@ export async function emailTokenValid(p: { db: Db; token: string; purpose: Email
     .where('purpose', '=', p.purpose)
     .where('used_at', 'is', null)
     .where('expires_at', '>', iso(p.now ?? new Date()))
+    .where((eb) => (p.purpose === 'reset' ? issuedSincePasswordChange(eb) : eb.lit(true)))
     .executeTakeFirst();
   return r !== undefined;
+}
+
+/**
+ * A reset link opens the account as its password stood when the link was made: once the password
+ * changed since (a change in /settings, another reset), the link is dead. Instants are ISO text in
+ * both stores, so they compare as strings.
+ */
+function issuedSincePasswordChange(eb: ExpressionBuilder<Database, 'email_tokens'>) {
+  return eb.exists(
+    eb
+      .selectFrom('accounts')
+      .select('accounts.user_id')
+      .whereRef('accounts.user_id', '=', 'email_tokens.user_id')
+      .whereRef('accounts.password_changed_at', '<=', 'email_tokens.created_at'),
+  );
 }
 
 const LINK_DEAD = 'This link has been used already or has expired.';
@@ -266,10 +316,29 @@ export async function requestPasswordReset(p: { db: Db; email: string; mail: Mai
   });
 }
 
-/** Sets a new password through a reset link: the link is used up, and every session of the member ends. */
+/**
+ * Sets a new password through a reset link: the link is used up, every session of the member ends and
+ * every API token of theirs is revoked (whoever had the old password may have made one).
+ */
 export async function resetPassword(p: { db: Db; token: string; password: string; now?: Date }): Promise<{ userId: number }> {
   const now = p.now ?? new Date();
-  check(passwordProblem(p.password), 'password');
+  // The owner's name and address, so that the new password cannot be one of them (read before the
+  // hash; the token itself is checked and used up in the transaction below).
+  const owner =
+    p.token.length <= 200
+      ? await p.db
+          .selectFrom('email_tokens as t')
+          .innerJoin('users as u', 'u.id', 't.user_id')
+          .innerJoin('accounts as a', 'a.user_id', 't.user_id')
+          .select(['u.username', 'u.fullname', 'a.email'])
+          .where('t.token_hash', '=', sha256Hex(p.token))
+          .where('t.purpose', '=', 'reset')
+          .executeTakeFirst()
+      : undefined;
+  check(
+    passwordProblem(p.password, { username: owner?.username, email: owner?.email, fullname: owner?.fullname ?? undefined }),
+    'password',
+  );
   const hash = await hashPassword(p.password);
   return p.db.transaction().execute(async (trx) => {
     const t = p.token.length <= 200 ? await consumeEmailToken(trx, p.token, 'reset', now) : undefined;
@@ -295,6 +364,7 @@ export async function resetPassword(p: { db: Db; token: string; password: string
       .where('used_at', 'is', null)
       .execute();
     await trx.deleteFrom('sessions').where('user_id', '=', t.userId).execute();
+    await trx.deleteFrom('api_tokens').where('user_id', '=', t.userId).execute();
     return { userId: t.userId };
   });
 }
@@ -313,13 +383,23 @@ export async function changePassword(p: {
   if (!stored || !(await verifyPassword(p.current.slice(0, 1000), stored))) {
     throw new ActionError(403, 'The current password is wrong.', 'bad_password');
   }
-  check(passwordProblem(p.next), 'password');
+  const m = await getMember(p.db, p.userId);
+  check(passwordProblem(p.next, { username: m?.username, email: m?.email, fullname: m?.fullname ?? undefined }), 'password');
   const hash = await hashPassword(p.next);
   await p.db.transaction().execute(async (trx) => {
     await trx
       .updateTable('accounts')
       .set({ password_hash: hash, password_changed_at: iso(now) })
       .where('user_id', '=', p.userId)
+      .execute();
+    // Reset links asked for before the change die with the old password (they are also refused by
+    // their date, see issuedSincePasswordChange; this covers a link made in the same millisecond).
+    await trx
+      .updateTable('email_tokens')
+      .set({ used_at: iso(now) })
+      .where('user_id', '=', p.userId)
+      .where('purpose', '=', 'reset')
+      .where('used_at', 'is', null)
       .execute();
     let q = trx.deleteFrom('sessions').where('user_id', '=', p.userId);
     if (p.keepSession) q = q.where('id', '!=', p.keepSession);

@@ -9,12 +9,26 @@ export const MAX_TOKEN_NAME_CHARS = 60;
 /** Characters of a token kept in clear to tell tokens apart (`folio_abcd…`). */
 const SHOWN_PREFIX_CHARS = API_TOKEN_PREFIX.length + 4;
 
+/** Refused until the member's address is confirmed (when the site asks for confirmed addresses). */
+export const UNCONFIRMED_NOTE = 'Confirm your email address first: follow the link we mailed you, or ask for a new one in your settings.';
+
+/** Whether the member's address is confirmed. */
+export async function emailConfirmed(db: Kysely<Database>, userId: number): Promise<boolean> {
+  const r = await db.selectFrom('accounts').select('email_confirmed_at').where('user_id', '=', userId).executeTakeFirst();
+  return !!r?.email_confirmed_at;
+}
+
 export async function createApiToken(p: {
   db: Kysely<Database>;
   userId: number;
   name: string;
+  /** FOLIO_REQUIRE_CONFIRMED_EMAIL: a token acts as the member, so it waits for a confirmed address. */
+  requireConfirmedEmail: boolean;
   now?: Date;
 }): Promise<{ id: number; token: string }> {
+  if (p.requireConfirmedEmail && !(await emailConfirmed(p.db, p.userId))) {
+    throw new ActionError(403, `API tokens are for confirmed members. ${UNCONFIRMED_NOTE}`, 'email_unconfirmed');
+  }
   const name = p.name.trim();
   if (!name) throw new ActionError(400, 'Give the token a name, such as the script that will use it.', 'invalid_name');
   if (name.length > MAX_TOKEN_NAME_CHARS)

@@ -5,6 +5,7 @@ import type { Kysely } from 'kysely';
 import type { Member } from '../db/queries/members.ts';
 import type { Database } from '../db/schema.ts';
 import { isAdmin } from '../domain/roles.ts';
+import { emailConfirmed, UNCONFIRMED_NOTE } from './api-tokens.ts';
 import { ActionError } from './errors.ts';
 import { logAction, requireReason } from './moderation-log.ts';
 
@@ -18,9 +19,14 @@ export async function claimAuthorship(p: {
   userId: number;
   paperId: string;
   position: number;
+  /** FOLIO_REQUIRE_CONFIRMED_EMAIL: a claim names a real person, so it waits for a confirmed address. */
+  requireConfirmedEmail: boolean;
   now?: Date;
 }): Promise<{ claimId: number }> {
   const now = (p.now ?? new Date()).toISOString();
+  if (p.requireConfirmedEmail && !(await emailConfirmed(p.db, p.userId))) {
+    throw new ActionError(403, `Authorship claims are for confirmed members. ${UNCONFIRMED_NOTE}`, 'email_unconfirmed');
+  }
   return p.db.transaction().execute(async (trx) => {
     const paper = await trx.selectFrom('papers').select(['id', 'hidden']).where('id', '=', p.paperId).executeTakeFirst();
     if (!paper || paper.hidden) throw new ActionError(404, `There is no paper ${p.paperId} on this site.`, 'no_paper');

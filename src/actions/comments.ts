@@ -5,7 +5,7 @@ import { type Kysely, sql, type Transaction } from 'kysely';
 import { lockRow } from '../db/queries/locks.ts';
 import { recomputeTrending } from '../db/queries/trending.ts';
 import type { Database } from '../db/schema.ts';
-import { MAX_COMMENT_CHARS, MAX_COMMENT_DEPTH } from '../domain/comments.ts';
+import { DUPLICATE_COMMENT_WINDOW_MS, MAX_COMMENT_CHARS, MAX_COMMENT_DEPTH } from '../domain/comments.ts';
 import type { TrendingParams } from '../domain/trending.ts';
 import { wilsonLowerBound } from '../domain/wilson.ts';
 import { renderCommentMarkdown } from '../web/views/markdown.ts';
@@ -50,8 +50,10 @@ export interface AddCommentProps {
   now?: Date;
 }
 
-export async function addComment(p: AddCommentProps): Promise<{ id: number }> {
-  const now = (p.now ?? new Date()).toISOString();
+/** `duplicate`: the same comment was posted moments ago; its id is returned and nothing is stored. */
+export async function addComment(p: AddCommentProps): Promise<{ id: number; duplicate: boolean }> {
+  const nowDate = p.now ?? new Date();
+  const now = nowDate.toISOString();
   const body = cleanBody(p.body);
   const html = renderCommentMarkdown(body);
   return p.db.transaction().execute(async (trx) => {
@@ -77,6 +79,20 @@ export async function addComment(p: AddCommentProps): Promise<{ id: number }> {
         );
       }
     }
+    // The paper's row is locked (PostgreSQL) or the write lock held (SQLite) since the first statement,
+    // so of two identical posts racing, the second sees the first's row here.
+    const since = new Date(nowDate.getTime() - DUPLICATE_COMMENT_WINDOW_MS).toISOString();
+    let same = trx
+      .selectFrom('comments')
+      .select('id')
+      .where('paper_id', '=', p.paperId)
+      .where('user_id', '=', p.userId)
+      .where('body', '=', body)
+      .where('created_at', '>=', since)
+      .where('deleted_at', 'is', null);
+    same = p.parentId !== undefined ? same.where('parent_id', '=', p.parentId) : same.where('parent_id', 'is', null);
+    const twin = await same.orderBy('id').executeTakeFirst();
+    if (twin) return { id: twin.id, duplicate: true };
     const row = await trx
       .insertInto('comments')
       .values({
@@ -98,7 +114,7 @@ export async function addComment(p: AddCommentProps): Promise<{ id: number }> {
       .returning('id')
       .executeTakeFirstOrThrow();
     await recount(trx, p.paperId, p.trending, now);
-    return { id: row.id };
+    return { id: row.id, duplicate: false };
   });
 }
 

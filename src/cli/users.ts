@@ -54,6 +54,8 @@ export function registerUsersCommand(cli: Command): void {
       const store = await openStore(config.dataDir, config.databaseUrl);
       try {
         const { userId } = await signUp({
+          // The operator may know who has an account: a taken address is said, and nobody is mailed.
+          whenEmailTaken: 'refuse',
           db: store.db,
           username,
           email: opts.email,

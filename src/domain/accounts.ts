@@ -1,5 +1,6 @@
 // Rules for what members type into their account: usernames, emails, passwords, display names.
 // Pure checks that return a message for the person, or null when the value is fine.
+import { type PasswordContext, passwordWeakness } from './password-strength.ts';
 
 export const MIN_PASSWORD_CHARS = 10;
 /** Long enough for any passphrase; bounds the work a hostile request can ask of the hash. */
@@ -50,10 +51,14 @@ export function usernameProblem(username: string): string | null {
   return null;
 }
 
-export function passwordProblem(password: string): string | null {
+/**
+ * Length first (cheap, and it bounds the estimator's work), then how guessable the password is, given
+ * what is known about its owner (a password made of one's own username or address is refused).
+ */
+export function passwordProblem(password: string, owner: PasswordContext = {}): string | null {
   if (password.length < MIN_PASSWORD_CHARS) return `A password has at least ${MIN_PASSWORD_CHARS} characters.`;
   if (password.length > MAX_PASSWORD_CHARS) return `A password has at most ${MAX_PASSWORD_CHARS} characters.`;
-  return null;
+  return passwordWeakness(password, owner);
 }
 
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;

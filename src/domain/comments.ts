@@ -8,3 +8,9 @@ export const MAX_COMMENT_DEPTH = 8;
 export const DELETED_TEXT = '[deleted]';
 /** What a hidden comment with replies shows to those who may not see it. */
 export const HIDDEN_TEXT = '[hidden by a moderator]';
+
+/**
+ * The same text by the same member on the same paper (and parent) within this long is one comment
+ * posted twice (a double click, a retried request): it is folded into the first, not stored again.
+ */
+export const DUPLICATE_COMMENT_WINDOW_MS = 10 * 60 * 1000;

@@ -7,7 +7,7 @@ export function resetPasswordMail(ctx: MailContext, o: { username: string; token
     greeting: `Hello ${o.username},`,
     paragraphs: [
       `Someone (we hope you) asked to reset the password of your account on ${ctx.siteName}.`,
-      `The link works once, for ${o.validMinutes} minutes. Using it signs you out everywhere else.`,
+      `The link works once, for ${o.validMinutes} minutes, and only while your password stays as it is now. Using it signs you out everywhere else and revokes your API tokens (scripts using them need a new one from your settings).`,
     ],
     action: { label: 'Choose a new password', url: `${ctx.baseUrl}/reset/${encodeURIComponent(o.token)}` },
     footer: 'If you did not ask for this, ignore this mail: your password stays as it is.',

@@ -50,10 +50,16 @@ describe('folio users create', () => {
     }
   }, 180_000);
 
-  it('refuses a short password, a taken email and a bad role, with exit status 2', () => {
+  it('refuses a short or guessable password, a taken email and a bad role, with exit status 2', () => {
     const short = folio(['users', 'create', '--email', 'x@example.org', '--username', 'xavier'], 'short\n');
     expect(short.status).toBe(2);
     expect(short.stderr).toMatch(/at least 10 characters/);
+    const weak = folio(['users', 'create', '--email', 'x@example.org', '--username', 'xavier'], '1234567890\n');
+    expect(weak.status).toBe(2);
+    expect(weak.stderr).toMatch(/too easy to guess/);
+    const own = folio(['users', 'create', '--email', 'xavier@example.org', '--username', 'xavier'], 'xavier@example.org\n');
+    expect(own.status).toBe(2);
+    expect(own.stderr).toMatch(/too easy to guess/);
     const taken = folio(['users', 'create', '--email', 'ada@example.org', '--username', 'other'], 'a very long secret\n');
     expect(taken.status).toBe(2);
     expect(taken.stderr).toMatch(/account with this email/);

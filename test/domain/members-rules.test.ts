@@ -2,6 +2,10 @@
 // windows, roles, account fields, link normalisation, and the comment renderer's sanitising.
 import { describe, expect, it } from 'vitest';
 import { emailProblem, fullnameProblem, passwordProblem, usernameProblem } from '../../src/domain/accounts.ts';
+import { estimatePassword, MIN_PASSWORD_SCORE } from '../../src/domain/password-strength.ts';
+
+const passwordScore = (p: string) => estimatePassword(p).score;
+
 import { buildThread } from '../../src/domain/comment-thread.ts';
 import { normaliseGithubRepo, normaliseProjectPage } from '../../src/domain/links.ts';
 import { RATE_LIMITS, retryAfterSeconds, scaledLimit, windowAt } from '../../src/domain/rate-limits.ts';
@@ -95,8 +99,18 @@ describe('account fields and links', () => {
     for (const bad of ['ada', 'ada@', '@x.org', 'a b@x.org', '<a>@x.org', `${'a'.repeat(250)}@x.org`])
       expect(emailProblem(bad), bad).not.toBeNull();
     expect(passwordProblem('x'.repeat(9))).not.toBeNull();
-    expect(passwordProblem('x'.repeat(10))).toBeNull();
+    expect(passwordProblem('velvet quarry'.padEnd(10, 'x'))).toBeNull();
     expect(passwordProblem('x'.repeat(201))).not.toBeNull();
+    // Long enough is not enough: guessable passwords are refused, with the reason and what to do.
+    for (const weak of ['1234567890', 'aaaaaaaaaa', 'x'.repeat(10), 'password123', 'qwertyuiop']) {
+      expect(passwordProblem(weak), weak).toMatch(/too easy to guess/);
+    }
+    expect(passwordProblem('ada@example.org', { username: 'ada', email: 'ada@example.org' })).toMatch(/personal/);
+    expect(passwordProblem('lovelace-ada', { username: 'lovelace', email: 'ada@example.org', fullname: 'Ada Lovelace' })).toMatch(
+      /too easy to guess/,
+    );
+    expect(passwordProblem('correct horse battery staple', { username: 'ada', email: 'ada@example.org' })).toBeNull();
+    expect(passwordScore('marble orbit lantern quiet')).toBeGreaterThanOrEqual(MIN_PASSWORD_SCORE);
     expect(fullnameProblem('Ada Lovelace — 李')).toBeNull();
     expect(fullnameProblem('evil\u202Egnp.exe')).not.toBeNull();
   });

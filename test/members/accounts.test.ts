@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mailsTo } from '../../src/email/outbox.ts';
 import { SESSION_COOKIE } from '../../src/web/auth.ts';
-import { anonymousForm, cookieFrom, getPage, makeMember, PASSWORD, postForm, signedIn } from '../support/members.ts';
+import { addPaper, anonymousForm, apiToken, cookieFrom, getPage, makeMember, PASSWORD, postForm, signedIn } from '../support/members.ts';
 import { dom, text } from '../support/pages.ts';
 import { buildTestApp, type TestApp } from '../support/store.ts';
 
@@ -27,11 +27,23 @@ async function signUp(fields: Record<string, string>, ip = '10.0.0.1') {
 }
 
 describe('sign up', () => {
-  it('creates the member, signs them in, and mails a single-use confirmation link', async () => {
+  it('creates the member, mails a single-use confirmation link, and the member signs in', async () => {
     const res = await signUp({ username: 'ada', email: 'Ada@Example.org', password: 'analytical engine' });
-    expect(res.statusCode).toBe(303);
-    expect(res.headers.location).toBe('/settings?welcome=1');
-    const set = res.cookies.find((c) => c.name === SESSION_COOKIE);
+    // The answer is the sign-in form, the address filled in (the same answer as for a known address).
+    expect(res.statusCode).toBe(200);
+    expect(res.cookies.find((c) => c.name === SESSION_COOKIE)).toBeUndefined();
+    expect(text(dom(res.body).querySelector('.notice'))).toMatch(/sent a mail to ada@example\.org/);
+    expect(dom(res.body).querySelector('input[name="return_to"]')?.getAttribute('value')).toBe('/settings?welcome=1');
+    const form = await anonymousForm(t.app, '/signin');
+    const signin = await postForm(
+      t.app,
+      '/signin',
+      { email: 'ada@example.org', password: 'analytical engine', return_to: '/settings?welcome=1' },
+      form,
+    );
+    expect(signin.statusCode).toBe(303);
+    expect(signin.headers.location).toBe('/settings?welcome=1');
+    const set = signin.cookies.find((c) => c.name === SESSION_COOKIE);
     expect(set).toBeDefined();
     expect(set?.httpOnly).toBe(true);
     expect(set?.sameSite).toBe('Lax');
@@ -78,11 +90,14 @@ describe('sign up', () => {
     await makeMember(t.store, { username: 'grace', email: 'grace@example.org' });
     const cases: [Record<string, string>, number, RegExp][] = [
       [{ username: 'GRACE', email: 'g2@example.org', password: 'a long password' }, 409, /username .* is taken/],
-      [{ username: 'grace2', email: 'GRACE@example.org', password: 'a long password' }, 409, /account with this email/],
       [{ username: 'x', email: 'x@example.org', password: 'a long password' }, 400, /2 to 39 letters/],
       [{ username: 'admin', email: 'x@example.org', password: 'a long password' }, 400, /reserved/],
       [{ username: 'bob', email: 'not-an-email', password: 'a long password' }, 400, /does not look like an email/],
       [{ username: 'bob', email: 'bob@example.org', password: 'short' }, 400, /at least 10 characters/],
+      [{ username: 'bob', email: 'bob@example.org', password: '1234567890' }, 400, /too easy to guess.*frequently used/],
+      [{ username: 'bob', email: 'bob@example.org', password: 'aaaaaaaaaa' }, 400, /too easy to guess.*Repeated characters/],
+      [{ username: 'bob', email: 'bob@example.org', password: 'bob@example.org' }, 400, /too easy to guess.*personal/],
+      [{ username: 'bobbington', email: 'b@example.org', password: 'bobbington1' }, 400, /too easy to guess/],
       [{ username: 'bob', email: 'bob@example.org', password: 'a long password', fullname: 'Bob\u202eevil' }, 400, /control characters/],
     ];
     for (const [i, [fields, status, message]] of cases.entries()) {
@@ -106,6 +121,70 @@ describe('sign up', () => {
     } finally {
       await closed.cleanup();
     }
+  });
+});
+
+describe('sign up with a known address', () => {
+  it('answers as for a new address, creates nothing, and mails the address’s owner', async () => {
+    await makeMember(t.store, { username: 'grace', email: 'grace@example.org' });
+    const known = await signUp({ username: 'grace2', email: 'GRACE@example.org', password: 'a long passphrase' }, '10.0.2.1');
+    const fresh = await signUp({ username: 'hopper', email: 'hopper@example.org', password: 'a long passphrase' }, '10.0.2.2');
+    expect(known.statusCode).toBe(fresh.statusCode);
+    expect(known.statusCode).toBe(200);
+    expect(known.cookies.map((c) => c.name)).toEqual(fresh.cookies.map((c) => c.name));
+    // The same page but for the address typed and the form's token.
+    const page = (r: typeof known, email: string) =>
+      r.body
+        .replaceAll(email, 'EMAIL')
+        .replace(/name="_csrf" value="[^"]*"/g, '')
+        .replace(/nonce="[^"]*"/g, '');
+    expect(page(known, 'grace@example.org')).toBe(page(fresh, 'hopper@example.org'));
+    expect(known.body).not.toMatch(/exists|taken/);
+
+    // No account for grace2; the owner hears of the attempt, with the way in and the way to reset.
+    expect(await t.store.db.selectFrom('users').select('id').where('username', '=', 'grace2').execute()).toHaveLength(0);
+    const [mail, ...more] = await mailsTo(t.store.db, 'grace@example.org');
+    expect(more).toHaveLength(0);
+    expect(mail?.subject).toMatch(/tried to sign up/);
+    expect(mail?.text).toContain('http://localhost:3000/signin');
+    expect(mail?.text).toContain('http://localhost:3000/reset');
+    expect(mail?.text).toContain('grace');
+    // The new address got its confirmation mail.
+    expect((await mailsTo(t.store.db, 'hopper@example.org'))[0]?.subject).toMatch(/Confirm your email/);
+  });
+
+  it('answers the same when two sign-ups race for one address', async () => {
+    const [a, b] = await Promise.all([
+      signUp({ username: 'twin1', email: 'twin@example.org', password: 'a long passphrase' }, '10.0.3.1'),
+      signUp({ username: 'twin2', email: 'twin@example.org', password: 'a long passphrase' }, '10.0.3.2'),
+    ]);
+    expect([a.statusCode, b.statusCode]).toEqual([200, 200]);
+    expect(await t.store.db.selectFrom('accounts').select('user_id').where('email', '=', 'twin@example.org').execute()).toHaveLength(1);
+  });
+});
+
+describe('password strength', () => {
+  it('refuses a guessable new password in settings and through a reset link, and says why', async () => {
+    const m = await makeMember(t.store, { username: 'turing', email: 'alan@example.org' });
+    const b = await signedIn(t.store, m.id);
+    const weak = await postForm(t.app, '/settings/password', { current: PASSWORD, next: 'alan@example.org' }, b);
+    expect(weak.statusCode).toBe(400);
+    expect(text(dom(weak.body).querySelector('.notice'))).toMatch(/too easy to guess/);
+    const common = await postForm(t.app, '/settings/password', { current: PASSWORD, next: 'password12345' }, b);
+    expect(common.statusCode).toBe(400);
+    const ok = await postForm(t.app, '/settings/password', { current: PASSWORD, next: 'velvet quarry of lanterns' }, b);
+    expect(ok.statusCode).toBe(303);
+
+    const f = await anonymousForm(t.app, '/reset');
+    await postForm(t.app, '/reset', { email: m.email }, f);
+    const [mail] = await mailsTo(t.store.db, m.email);
+    const path = linkIn(mail?.text ?? '', /\/reset\/[\w-]+/);
+    const form = await anonymousForm(t.app, path);
+    const own = await postForm(t.app, path, { password: 'alan@example.org' }, form);
+    expect(own.statusCode).toBe(400);
+    expect(text(dom(own.body).querySelector('.notice'))).toMatch(/too easy to guess/);
+    // The link was not used up by the refusal.
+    expect((await postForm(t.app, path, { password: 'a brand new password' }, form)).statusCode).toBe(303);
   });
 });
 
@@ -203,7 +282,7 @@ describe('sign in and out', () => {
       const res = await signUp({ username: `user${i}`, email: `user${i}@example.org`, password: 'a long password' });
       codes.push(res.statusCode);
     }
-    expect(codes.slice(0, 5)).toEqual([303, 303, 303, 303, 303]);
+    expect(codes.slice(0, 5)).toEqual([200, 200, 200, 200, 200]);
     expect(codes.slice(5)).toEqual([429, 429]);
   });
 });
@@ -243,6 +322,62 @@ describe('password reset', () => {
     expect((await postForm(t.app, '/signin', { email: m.email, password: 'a brand new password' }, fresh)).statusCode).toBe(303);
   });
 
+  it('kills a link asked for before the password was changed', async () => {
+    const m = await makeMember(t.store, { email: 'lin@example.org' });
+    const f = await anonymousForm(t.app, '/reset');
+    await postForm(t.app, '/reset', { email: m.email }, f);
+    const [mail] = await mailsTo(t.store.db, m.email);
+    const path = linkIn(mail?.text ?? '', /\/reset\/[\w-]+/);
+    expect((await getPage(t.app, path)).status).toBe(200);
+    // The member changes the password in settings (a thief read the old mail, say).
+    const b = await signedIn(t.store, m.id);
+    expect((await postForm(t.app, '/settings/password', { current: PASSWORD, next: 'velvet quarry of lanterns' }, b)).statusCode).toBe(303);
+    expect((await getPage(t.app, path)).status).toBe(400);
+    const form = await anonymousForm(t.app, '/signin');
+    const late = await postForm(t.app, path, { password: 'a brand new password' }, form);
+    expect(late.statusCode).toBe(400);
+    expect(late.body).toContain('used already or has expired');
+    const signin = await anonymousForm(t.app, '/signin');
+    expect((await postForm(t.app, '/signin', { email: m.email, password: 'velvet quarry of lanterns' }, signin)).statusCode).toBe(303);
+  });
+
+  it('kills a link made before the password changed, even if it was never marked used', async () => {
+    const m = await makeMember(t.store, { email: 'old-link@example.org' });
+    const f = await anonymousForm(t.app, '/reset');
+    await postForm(t.app, '/reset', { email: m.email }, f);
+    const [mail] = await mailsTo(t.store.db, m.email);
+    const path = linkIn(mail?.text ?? '', /\/reset\/[\w-]+/);
+    // The password changed after the link was made, by any path that keeps the stamp.
+    await t.store.db
+      .updateTable('accounts')
+      .set({ password_changed_at: new Date(Date.now() + 1000).toISOString() })
+      .where('user_id', '=', m.id)
+      .execute();
+    expect((await getPage(t.app, path)).status).toBe(400);
+    const form = await anonymousForm(t.app, '/signin');
+    expect((await postForm(t.app, path, { password: 'a brand new password' }, form)).statusCode).toBe(400);
+  });
+
+  it('revokes the member’s API tokens, and says so on the page and in the mail', async () => {
+    const m = await makeMember(t.store, { email: 'tok@example.org' });
+    const token = await apiToken(t.store, m.id, 'my script');
+    const api = () =>
+      t.app.inject({ method: 'POST', url: '/api/papers/2401.00001/comments', headers: { authorization: `Bearer ${token}` }, payload: {} });
+    expect((await api()).statusCode).not.toBe(401);
+    const f = await anonymousForm(t.app, '/reset');
+    await postForm(t.app, '/reset', { email: m.email }, f);
+    const [mail] = await mailsTo(t.store.db, m.email);
+    expect(mail?.text).toMatch(/revokes your API tokens/);
+    const path = linkIn(mail?.text ?? '', /\/reset\/[\w-]+/);
+    const form = await anonymousForm(t.app, path);
+    const set = await postForm(t.app, path, { password: 'a brand new password' }, form);
+    expect(set.statusCode).toBe(303);
+    expect((await api()).statusCode).toBe(401);
+    expect(await t.store.db.selectFrom('api_tokens').select('id').where('user_id', '=', m.id).execute()).toHaveLength(0);
+    const page = await getPage(t.app, set.headers.location as string, { cookie: cookieFrom(set, SESSION_COOKIE) as string });
+    expect(text(page.root.querySelector('.notice'))).toMatch(/API tokens are revoked/);
+  });
+
   it('refuses an expired link', async () => {
     const m = await makeMember(t.store, { email: 'old@example.org' });
     const f = await anonymousForm(t.app, '/reset');
@@ -256,6 +391,37 @@ describe('password reset', () => {
     expect((await getPage(t.app, path)).status).toBe(400);
     const form = await anonymousForm(t.app, '/signin');
     expect((await postForm(t.app, path, { password: 'a brand new password' }, form)).statusCode).toBe(400);
+  });
+});
+
+describe('unconfirmed members', () => {
+  it('cannot create API tokens until the address is confirmed, and settings say so in place', async () => {
+    const m = await makeMember(t.store, { confirmed: false });
+    const b = await signedIn(t.store, m.id);
+    const settings = await getPage(t.app, '/settings', b);
+    expect(settings.root.querySelector('form[action="/settings/tokens"]')).toBeNull();
+    expect(text(settings.root.querySelector('[data-unconfirmed]'))).toMatch(/Confirm your email address/);
+    const res = await postForm(t.app, '/settings/tokens', { name: 'bot' }, b);
+    expect(res.statusCode).toBe(403);
+    expect(text(dom(res.body).querySelector('.notice'))).toMatch(/API tokens are for confirmed members/);
+    expect(await t.store.db.selectFrom('api_tokens').select('id').execute()).toHaveLength(0);
+    await t.store.db.updateTable('accounts').set({ email_confirmed_at: new Date().toISOString() }).where('user_id', '=', m.id).execute();
+    expect((await postForm(t.app, '/settings/tokens', { name: 'bot' }, b)).statusCode).toBe(201);
+  });
+
+  it('cannot claim authorship until the address is confirmed, and the paper page says so in place', async () => {
+    await addPaper(t.store, { id: '2401.00077', day: '2026-01-05' });
+    const m = await makeMember(t.store, { confirmed: false });
+    const b = await signedIn(t.store, m.id);
+    const page = await getPage(t.app, '/papers/2401.00077', b);
+    expect(page.root.querySelector('form[action$="/claim"]')).toBeNull();
+    expect(text(page.root.querySelector('[data-unconfirmed]'))).toMatch(/Confirm your email address first/);
+    const res = await postForm(t.app, '/papers/2401.00077/claim', { position: '0' }, b);
+    expect(res.statusCode).toBe(403);
+    expect(res.body).toMatch(/Authorship claims are for confirmed members/);
+    expect(await t.store.db.selectFrom('author_claims').select('id').execute()).toHaveLength(0);
+    await t.store.db.updateTable('accounts').set({ email_confirmed_at: new Date().toISOString() }).where('user_id', '=', m.id).execute();
+    expect((await postForm(t.app, '/papers/2401.00077/claim', { position: '0' }, b)).statusCode).toBe(303);
   });
 });
 

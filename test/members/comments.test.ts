@@ -174,3 +174,43 @@ describe('comments', () => {
     expect(Number(last.headers['retry-after'])).toBeGreaterThan(0);
   });
 });
+
+describe('the same comment twice', () => {
+  it('folds identical comments posted at once by one member into one row, on the page and through the API', async () => {
+    const body = 'A double click should not say this twice.';
+    const posts = await Promise.all(Array.from({ length: 4 }, () => postForm(t.app, `/papers/${PAPER}/comments`, { body }, ada)));
+    expect(posts.map((r) => r.statusCode)).toEqual([303, 303, 303, 303]);
+    // Every post lands on the one comment.
+    expect(new Set(posts.map((r) => r.headers.location)).size).toBe(1);
+    const rows = await t.store.db.selectFrom('comments').select('id').where('body', '=', body).execute();
+    expect(rows).toHaveLength(1);
+    expect(
+      (await t.store.db.selectFrom('papers').select('local_comments').where('id', '=', PAPER).executeTakeFirstOrThrow()).local_comments,
+    ).toBe(1);
+
+    const token = await apiToken(t.store, adaId);
+    const api = () =>
+      t.app.inject({
+        method: 'POST',
+        url: `/api/papers/${PAPER}/comments`,
+        headers: { authorization: `Bearer ${token}` },
+        payload: { body: 'Through the API, twice at once.' },
+      });
+    const [a, b] = await Promise.all([api(), api()]);
+    expect([a.statusCode, b.statusCode].sort()).toEqual([200, 201]);
+    expect(a.json().id).toBe(b.json().id);
+    expect(
+      await t.store.db.selectFrom('comments').select('id').where('body', '=', 'Through the API, twice at once.').execute(),
+    ).toHaveLength(1);
+  });
+
+  it('keeps the same words by another member, as another reply, or once the first is deleted', async () => {
+    const body = 'Agreed.';
+    const first = await comment(ada, body);
+    expect(await comment(bob, body)).not.toBe(first);
+    expect(await comment(ada, body, first)).not.toBe(first);
+    expect((await postForm(t.app, `/comments/${first}/delete`, {}, ada)).statusCode).toBe(303);
+    expect(await comment(ada, body)).not.toBe(first);
+    expect(await t.store.db.selectFrom('comments').select('id').where('body', '=', body).execute()).toHaveLength(3);
+  });
+});

@@ -1,5 +1,6 @@
 // Request ids, Prometheus metrics and readiness.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiToken, makeMember, signedIn } from '../support/members.ts';
 import { buildTestApp, type TestApp } from '../support/store.ts';
 
 let t: TestApp;
@@ -23,7 +24,8 @@ describe('/metrics', () => {
   it('exposes request counts and latency by route template, jobs, and store gauges', async () => {
     await t.app.inject({ method: 'GET', url: '/api/papers/2401.00001' });
     await t.app.inject({ method: 'GET', url: '/api/papers/2401.00002' });
-    const res = await t.app.inject({ method: 'GET', url: '/metrics' });
+    const admin = await signedIn(t.store, (await makeMember(t.store, { role: 'admin' })).id);
+    const res = await t.app.inject({ method: 'GET', url: '/metrics', headers: { cookie: admin.cookie } });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/text\/plain/);
     const body = res.body;
@@ -36,6 +38,24 @@ describe('/metrics', () => {
     expect(body).toContain('# TYPE folio_digest_messages_total counter');
     // Raw URLs never become labels.
     expect(body).not.toContain('2401.00001');
+  });
+
+  it('answers admins only (session or API token), unless FOLIO_METRICS_PUBLIC opens it', async () => {
+    const get = (headers: Record<string, string> = {}) => t.app.inject({ method: 'GET', url: '/metrics', headers });
+    expect((await get()).statusCode).toBe(401);
+    const member = await makeMember(t.store);
+    const admin = await makeMember(t.store, { role: 'admin' });
+    expect((await get({ cookie: (await signedIn(t.store, member.id)).cookie })).statusCode).toBe(403);
+    expect((await get({ authorization: `Bearer ${await apiToken(t.store, member.id)}` })).statusCode).toBe(401);
+    expect((await get({ authorization: 'Bearer folio_not-a-token' })).statusCode).toBe(401);
+    expect((await get({ cookie: (await signedIn(t.store, admin.id)).cookie })).statusCode).toBe(200);
+    expect((await get({ authorization: `Bearer ${await apiToken(t.store, admin.id)}` })).statusCode).toBe(200);
+    const open = await buildTestApp({ metricsPublic: '1' });
+    try {
+      expect((await open.app.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(200);
+    } finally {
+      await open.cleanup();
+    }
   });
 
   it('asks for the token when one is configured', async () => {

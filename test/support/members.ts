@@ -66,7 +66,8 @@ export async function signedIn(store: Store, userId: number): Promise<Browser> {
 }
 
 export async function apiToken(store: Store, userId: number, name = 'test'): Promise<string> {
-  return (await createApiToken({ db: store.db, userId, name })).token;
+  // A fixture, like makeMember: made straight in the store, whether or not the member is confirmed.
+  return (await createApiToken({ db: store.db, userId, name, requireConfirmedEmail: false })).token;
 }
 
 export function daysAgo(n: number): string {

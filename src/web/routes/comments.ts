@@ -165,7 +165,7 @@ export function registerComments(app: FastifyInstance, ctx: AppContext): void {
     const parsed = ApiComment.safeParse(req.body);
     if (!parsed.success) throw badRequest('Send JSON {"body": "Markdown text", "parentId": 123 (optional)}.');
     await enforceRateLimit(ctx, 'comments', String(m.id));
-    const { id } = await addComment({
+    const { id, duplicate } = await addComment({
       db,
       userId: m.id,
       paperId,
@@ -174,7 +174,8 @@ export function registerComments(app: FastifyInstance, ctx: AppContext): void {
       ...(parsed.data.parentId !== undefined ? { parentId: parsed.data.parentId } : {}),
     });
     const c = (await getComment(db, id)) as CommentView;
-    return reply.status(201).send(presentComment({ comment: c, state: 'shown', replies: [] }));
+    // A repeat of a comment just posted answers with that comment, 200 rather than 201 (nothing new).
+    return reply.status(duplicate ? 200 : 201).send(presentComment({ comment: c, state: 'shown', replies: [] }));
   };
   app.get('/api/papers/:id/comments', async (req, reply) => list((req.params as { id: string }).id, req, reply));
   app.get('/api/papers/:archive/:number/comments', async (req, reply) => {

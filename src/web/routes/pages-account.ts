@@ -107,7 +107,9 @@ export function registerAccountPages(app: FastifyInstance, ctx: AppContext): voi
     const f = parseForm(SignUpForm, req.body);
     try {
       await enforceRateLimit(ctx, 'signUpIp', req.ip);
-      const { userId } = await signUp({
+      // A new account, or an address that had one (its owner is mailed): the same answer either way,
+      // so the form tells nobody which addresses are members'. The new member signs in next.
+      await signUp({
         db,
         username: f.username.trim(),
         email: f.email,
@@ -115,7 +117,19 @@ export function registerAccountPages(app: FastifyInstance, ctx: AppContext): voi
         fullname: f.fullname,
         mail: mailContext(ctx),
       });
-      return await signIn(ctx, req, reply, userId, f.return_to ? safeReturnTo(f.return_to) : '/settings?welcome=1');
+      const csrf = await formToken(ctx, req, reply);
+      const email = normaliseEmail(f.email);
+      return sendPage(
+        ctx,
+        req,
+        reply,
+        renderSignIn({
+          csrf,
+          email,
+          info: `We have sent a mail to ${email}. Follow its link to confirm your address; you can sign in now.`,
+          returnTo: f.return_to ? safeReturnTo(f.return_to) : '/settings?welcome=1',
+        }),
+      );
     } catch (e) {
       const err = formError(e);
       if (!err) throw e;

@@ -22,7 +22,10 @@ export const settingsSections: SettingsSection[] = [];
 
 const NOTICES: Record<string, SettingsData['notice']> = {
   welcome: { text: 'Welcome! We mailed you a link to confirm your email address; follow it to start upvoting and commenting.', kind: 'ok' },
-  reset: { text: 'Your password is changed, and you are signed in.', kind: 'ok' },
+  reset: {
+    text: 'Your password is changed, and you are signed in. Every other session is signed out and your API tokens are revoked: create new ones below for your scripts.',
+    kind: 'ok',
+  },
   saved: { text: 'Saved.', kind: 'ok' },
   password: { text: 'Your password is changed. Your other sessions are signed out.', kind: 'ok' },
   sent: { text: 'A new confirmation link is on its way.', kind: 'ok' },
@@ -48,6 +51,7 @@ export function registerSettingsPages(app: FastifyInstance, ctx: AppContext): vo
       csrf,
       tokens: await listApiTokens(db, m.id),
       extra: sections,
+      tokensNeedConfirmation: ctx.config.requireConfirmedEmail && !m.emailConfirmed,
       ...(key ? { notice: NOTICES[key] } : {}),
       ...extra,
     };
@@ -102,7 +106,7 @@ export function registerSettingsPages(app: FastifyInstance, ctx: AppContext): vo
     act(req, reply, async (m) => {
       await enforceRateLimit(ctx, 'tokens', String(m.id));
       const name = parseForm(TokenForm, req.body).name;
-      const t = await createApiToken({ db, userId: m.id, name });
+      const t = await createApiToken({ db, userId: m.id, name, requireConfirmedEmail: ctx.config.requireConfirmedEmail });
       // Shown once, in this response (not after a redirect, so it is never in a URL or a log).
       await show(req, reply, m, { newToken: { name: name.trim(), token: t.token } }, 201);
       return undefined;

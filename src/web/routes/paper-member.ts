@@ -54,6 +54,7 @@ export async function memberExtras(ctx: AppContext, view: PaperView, m: Member, 
       member: m,
       claims: await claimsOn(db, id, m.id),
       isAuthor: await isAuthorOf(db, m.id, id),
+      canClaim: m.emailConfirmed || !ctx.config.requireConfirmedEmail,
       orgs,
     }),
   };

@@ -36,7 +36,13 @@ export function registerPaperTools(app: FastifyInstance, ctx: AppContext): void 
     const m = theMember(req);
     const f = parseForm(ClaimForm, req.body);
     await enforceRateLimit(ctx, 'claims', String(m.id));
-    await claimAuthorship({ db, userId: m.id, paperId, position: Number(f.position) });
+    await claimAuthorship({
+      db,
+      userId: m.id,
+      paperId,
+      position: Number(f.position),
+      requireConfirmedEmail: ctx.config.requireConfirmedEmail,
+    });
     return reply.redirect(paperPath(paperId), 303);
   });
 

@@ -41,7 +41,7 @@ export function renderSignUp(s: FormState & { username?: string; email?: string;
   ${field({ label: 'Username', name: 'username', value: s.username ?? '', autocomplete: 'username', required: true, maxlength: 39, hint: 'Letters, digits, "-" and "_". Shown beside what you submit and write.', autofocus: true })}
   ${field({ label: 'Name (optional)', name: 'fullname', value: s.fullname ?? '', autocomplete: 'name', maxlength: 80 })}
   ${field({ label: 'Email address', name: 'email', type: 'email', value: s.email ?? '', autocomplete: 'email', required: true, hint: 'We send a link to confirm it. Never shown to others.' })}
-  ${field({ label: 'Password', name: 'password', type: 'password', autocomplete: 'new-password', required: true, minlength: MIN_PASSWORD_CHARS, hint: `At least ${MIN_PASSWORD_CHARS} characters. A few unrelated words make a good one.` })}
+  ${field({ label: 'Password', name: 'password', type: 'password', autocomplete: 'new-password', required: true, minlength: MIN_PASSWORD_CHARS, hint: `At least ${MIN_PASSWORD_CHARS} characters and hard to guess (not your name or address): a few unrelated words make a good one.` })}
   <button class="button button--primary button--block" type="submit">Create account</button>
 </form>
 <p class="card__links">Have an account? <a href="/signin">Sign in</a></p>`,
@@ -72,7 +72,7 @@ export function renderResetForm(s: FormState & { token: string; dead?: boolean }
       : html`${notice(s.error)}
 <form class="form" method="post" action="/reset/${encodeURIComponent(s.token)}" novalidate>
   ${csrfField(s.csrf)}
-  ${field({ label: 'New password', name: 'password', type: 'password', autocomplete: 'new-password', required: true, minlength: MIN_PASSWORD_CHARS, hint: `At least ${MIN_PASSWORD_CHARS} characters. You will be signed out everywhere else.`, autofocus: true })}
+  ${field({ label: 'New password', name: 'password', type: 'password', autocomplete: 'new-password', required: true, minlength: MIN_PASSWORD_CHARS, hint: `At least ${MIN_PASSWORD_CHARS} characters, hard to guess. You will be signed out everywhere else, and your API tokens revoked.`, autofocus: true })}
   <button class="button button--primary button--block" type="submit">Set the new password</button>
 </form>`,
   );

@@ -13,6 +13,8 @@ export interface PaperToolsData {
   /** The member's claims on this paper. */
   claims: { position: number; status: string }[];
   isAuthor: boolean;
+  /** False until the member's address is confirmed (FOLIO_REQUIRE_CONFIRMED_EMAIL): claims wait for it. */
+  canClaim: boolean;
   /** Organisations the member belongs to (for the link form). */
   orgs: { name: string; fullname: string | null }[];
 }
@@ -26,6 +28,9 @@ function claimTool(d: PaperToolsData): Html {
   }
   const open = d.view.authors.filter((a) => a.user_id === null && a.hidden !== 1);
   if (!open.length) return html``;
+  if (!d.canClaim) {
+    return html`<p class="tool__note" data-unconfirmed>Are you an author? Confirm your email address first (<a href="/settings">settings</a> sends the link again), then claim it here.</p>`;
+  }
   return html`<details class="tool"><summary>Are you an author? Claim it</summary>
   <form class="form" method="post" action="${d.path}/claim">
     ${csrfField('')}

@@ -16,6 +16,8 @@ export interface SettingsData {
   notice?: { text: string; kind: 'ok' | 'error' | 'info' };
   /** Sections other features add (rendered in order, after the built-in ones). */
   extra?: Html[];
+  /** New tokens wait for a confirmed address (FOLIO_REQUIRE_CONFIRMED_EMAIL). */
+  tokensNeedConfirmation?: boolean;
 }
 
 function profile(d: SettingsData): Html {
@@ -78,11 +80,15 @@ function tokens(d: SettingsData): Html {
   </tbody></table>`
       : html`<p class="muted">No tokens yet.</p>`
   }
-  <form class="form form--inline" method="post" action="/settings/tokens">
+  ${
+    d.tokensNeedConfirmation
+      ? html`<p class="tool__note" data-unconfirmed>Confirm your email address (above) to create API tokens.</p>`
+      : html`<form class="form form--inline" method="post" action="/settings/tokens">
     ${csrfField(d.csrf)}
     ${field({ label: 'Name of a new token', name: 'name', maxlength: 60, required: true, placeholder: 'e.g. my-paper-bot' })}
     <button class="button button--primary" type="submit">Create token</button>
-  </form>
+  </form>`
+  }
 </section>`;
 }
 
