@@ -12,7 +12,7 @@ const deeper = (levels: number) => {
   for (let i = 1; i <= levels; i++) tex += `\\def\\x${i}{${`\\x${i - 1}`.repeat(10)}}`;
   return `$${tex}\\x${levels}$`;
 };
-export const WORST_TEX = [
+const WORST_TEX = [
   BOMB,
   deeper(4),
   deeper(6),
