@@ -7,7 +7,7 @@ import type { PaperView } from '../db/queries/papers.ts';
 import { arxivAbsUrl, arxivPdfUrl } from '../domain/arxiv-id.ts';
 import { safeHttpUrl } from '../domain/safe-url.ts';
 import { texToText } from '../domain/tex-text.ts';
-import { html } from '../web/html.ts';
+import { escapeHtml, html } from '../web/html.ts';
 import { el, type XmlElement, xmlDocument, xmlSafe } from './xml-writer.ts';
 
 export type FeedFormat = 'rss' | 'atom';
@@ -123,7 +123,9 @@ function rss(head: FeedHead, items: ItemFields[]): string {
       text('link', i.link),
       text('guid', i.id, { isPermaLink: 'false' }),
       text('pubDate', (i.published ?? i.date).toUTCString()),
-      text('description', i.summary),
+      // RSS readers take <description> for HTML (RSS 2.0 calls it entity-encoded HTML), so the plain
+      // abstract is escaped as HTML first: `<a href=...>` in an abstract stays text on the page.
+      text('description', escapeHtml(i.summary)),
       // content:encoded holds HTML by definition; as escaped text it parses back to that very HTML.
       text('content:encoded', i.contentHtml),
       // RSS's own <author> wants an email address; Dublin Core's creator takes a name.
@@ -135,7 +137,7 @@ function rss(head: FeedHead, items: ItemFields[]): string {
     undefined,
     text('title', head.title),
     text('link', head.page),
-    text('description', head.description),
+    text('description', escapeHtml(head.description)),
     text('lastBuildDate', head.updated.toUTCString()),
     text('docs', RSS_DOCS),
     text('generator', 'Folio'),

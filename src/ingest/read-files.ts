@@ -5,6 +5,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { ImportBatch } from '../domain/paper.ts';
+import { parseJsonText } from '../domain/well-formed.ts';
 import { RejectedFileError, type SkippedRecord } from './errors.ts';
 import { parseHfDaily, whyNotHfDaily } from './hf-daily/parse.ts';
 import { looksLikeArxivJsonl, parseArxivJsonl } from './listings/arxiv-jsonl.ts';
@@ -97,7 +98,7 @@ export function parseSourceFile(file: string, format: Format = 'auto'): ParsedFi
   let jsonOk = false;
   if (format !== 'arxiv-jsonl') {
     try {
-      json = JSON.parse(text);
+      json = parseJsonText(text);
       jsonOk = true;
     } catch {
       /* not a single JSON document: maybe JSON lines */

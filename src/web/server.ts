@@ -10,6 +10,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstanc
 import type { Config } from '../config.ts';
 import type { Store } from '../db/connection.ts';
 import { isStoreDamaged, isStoreUnavailable } from '../db/store-errors.ts';
+import { wellFormedDeep } from '../domain/well-formed.ts';
 import { makeLogger } from '../observability/logger.ts';
 import { isSecure, registerAuth } from './auth.ts';
 import { ResponseCache } from './cache.ts';
@@ -96,6 +97,12 @@ export async function buildApp(config: Config, store: Store, opts: { logger?: bo
   // Before the routes: the plugin attaches itself to each route as it is added.
   await registerCompression(app);
   await app.register(formbody);
+  // JSON bodies keep Fastify's guard against prototype poisoning; their strings are then made
+  // well-formed, so a `\uD800` escape cannot reach a page, a URL or the store.
+  const jsonParser = app.getDefaultJsonParser('error', 'error');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) =>
+    jsonParser(req, String(body), (err, parsed) => (err ? done(err, undefined) : done(null, wellFormedDeep(parsed)))),
+  );
   await app.register(cookie);
   await app.register(fastifyStatic, { root: PUBLIC_DIR, prefix: '/static/', maxAge: '1h' });
   await app.register(fastifyStatic, { root: KATEX_DIST, prefix: '/static/katex/', decorateReply: false, maxAge: '7d' });

@@ -214,6 +214,33 @@ describe('hostile input', () => {
     expect(await t.store.db.selectFrom('comments').select('id').execute()).toHaveLength(0);
   });
 
+  it('stores lone surrogates in a JSON body as U+FFFD, so the page that shows them still renders', async () => {
+    const token = await apiToken(t.store, adaM.id);
+    // Written by hand: JSON.stringify would escape the surrogate the same way, but this is the wire.
+    const payload = '{"body":"half \\ud800 a pair \\udfff end"}';
+    const api = await t.app.inject({
+      method: 'POST',
+      url: `/api/papers/${PAPER}/comments`,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      payload,
+    });
+    expect(api.statusCode, api.body).toBe(201);
+    const stored = await t.store.db.selectFrom('comments').select('body').execute();
+    expect(stored.map((c) => c.body)).toEqual(['half \ufffd a pair \ufffd end']);
+    const page = await getPage(t.app, `/papers/${PAPER}`);
+    expect(page.status).toBe(200);
+    expect(page.root.querySelector('.comment__body')?.text).toContain('half \ufffd a pair');
+    // Fastify's guard against prototype poisoning still holds under this parser.
+    const poisoned = await t.app.inject({
+      method: 'POST',
+      url: `/api/papers/${PAPER}/comments`,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      payload: '{"body":"x","__proto__":{"admin":true}}',
+    });
+    expect(poisoned.statusCode).toBe(400);
+    expect(await t.store.db.selectFrom('comments').select('id').execute()).toHaveLength(1);
+  });
+
   it('refuses forged CSRF tokens, and repeated or oddly typed fields', async () => {
     const other = await anonymousForm(t.app, '/signin');
     const tries: [Browser | { cookie: string; csrf?: string }, string][] = [

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { arxivCategories, parseArxivId } from '../../domain/arxiv-id.ts';
 import type { PaperRecord } from '../../domain/paper.ts';
+import { parseJsonText } from '../../domain/well-formed.ts';
 import type { SkippedRecord } from '../errors.ts';
 
 const lineSchema = z.object({
@@ -38,7 +39,7 @@ export function parseArxivJsonl(text: string, day: string | null, where: string)
     const at = `${where}:${i + 1}`;
     let raw: unknown;
     try {
-      raw = JSON.parse(line);
+      raw = parseJsonText(line);
     } catch {
       out.skipped.push({ where: at, reason: 'not a JSON object' });
       continue;

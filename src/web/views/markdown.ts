@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { tex } from '@mdit/plugin-tex';
 import MarkdownIt from 'markdown-it';
 import sanitizeHtml from 'sanitize-html';
+import { safeHttpUrl } from '../../domain/safe-url.ts';
 import { newTexBudget, renderTexWithin } from './tex-budget.ts';
 
 const SANITIZE: sanitizeHtml.IOptions = {
@@ -45,10 +46,16 @@ const SANITIZE: sanitizeHtml.IOptions = {
 };
 (SANITIZE.allowedAttributes as Record<string, string[]>).a?.push('rel');
 
+/** A plain address: `mailto:` links carry nothing else (no `?body=` prefilled by a stranger). */
+const SAFE_MAILTO = /^mailto:[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+$/;
+
 function makeRenderer(formulas: { tex: string; display: boolean }[], marker: string): MarkdownIt {
   const md = new MarkdownIt({ html: false, linkify: true, typographer: false, breaks: false });
   // Headings and images have no place in a comment: a heading shouts, an image tracks its readers.
   md.disable(['heading', 'lheading', 'image']);
+  // Links (written or linkified) pass the same test as every other outside URL (domain/safe-url.ts):
+  // no credentials to dress one host as another, no scheme a browser could read otherwise.
+  md.validateLink = (url: string) => safeHttpUrl(url) !== null || SAFE_MAILTO.test(url);
   md.use(tex, {
     render: (content: string, displayMode: boolean) => {
       formulas.push({ tex: content, display: displayMode });
