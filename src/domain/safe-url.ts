@@ -26,3 +26,16 @@ export function safeHttpUrl(s: string | null | undefined): string | null {
   if (u.username || u.password) return null;
   return s;
 }
+
+/**
+ * Hugging Face's generated avatars come as paths on huggingface.co (`/avatars/<md5>.svg`). They are
+ * kept, so that the compatible API hands back what Hugging Face does; pages show only absolute images
+ * (a relative path would point at this site), so these draw the default avatar there.
+ */
+const HF_GENERATED_AVATAR = /^\/avatars\/[0-9a-f]{32}\.svg$/;
+
+/** An avatar: a safe absolute http(s) URL, or a Hugging Face generated-avatar path; else null. */
+export function safeAvatarUrl(s: string | null | undefined): string | null {
+  if (typeof s === 'string' && HF_GENERATED_AVATAR.test(s)) return s;
+  return safeHttpUrl(s);
+}

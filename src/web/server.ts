@@ -138,7 +138,8 @@ export async function buildApp(config: Config, store: Store, opts: { logger?: bo
     reply.status(status);
     const code = err instanceof HttpError && 'code' in err && typeof err.code === 'string' ? err.code : undefined;
     if (isApi(req.url)) return reply.type('application/json; charset=utf-8').send(code ? { error: message, code } : { error: message });
-    return reply.type('text/html; charset=utf-8').send(renderErrorPage(status, message));
+    const link = err instanceof HttpError ? err.link : undefined;
+    return reply.type('text/html; charset=utf-8').send(renderErrorPage(status, message, link));
   });
 
   app.setNotFoundHandler((req, reply) => {

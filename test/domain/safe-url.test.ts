@@ -1,7 +1,7 @@
 // The one test every link from outside passes before it is stored or shown.
 import { describe, expect, it } from 'vitest';
 import { normaliseProjectPage } from '../../src/domain/links.ts';
-import { safeHttpUrl } from '../../src/domain/safe-url.ts';
+import { safeAvatarUrl, safeHttpUrl } from '../../src/domain/safe-url.ts';
 
 const BAD = [
   'javascript:alert(1)',
@@ -52,5 +52,23 @@ describe('safeHttpUrl', () => {
   it('refuses what is not a string', () => {
     expect(safeHttpUrl(null)).toBeNull();
     expect(safeHttpUrl(undefined)).toBeNull();
+  });
+});
+
+describe('safeAvatarUrl', () => {
+  it("keeps Hugging Face's generated-avatar paths and safe absolute images", () => {
+    expect(safeAvatarUrl('/avatars/d3f68c2eba04f2698402cc532779a549.svg')).toBe('/avatars/d3f68c2eba04f2698402cc532779a549.svg');
+    expect(safeAvatarUrl('https://cdn-avatars.huggingface.co/v1/a.jpeg')).toBe('https://cdn-avatars.huggingface.co/v1/a.jpeg');
+  });
+
+  it.each([
+    '/avatars/../../admin',
+    '//evil.example/avatars/d3f68c2eba04f2698402cc532779a549.svg',
+    '/avatars/d3f68c2eba04f2698402cc532779a549.svg?x=1',
+    '/static/avatar.svg',
+    'javascript:alert(1)',
+    'https://user:pw@evil.example/a.png',
+  ])('refuses %s', (url) => {
+    expect(safeAvatarUrl(url)).toBeNull();
   });
 });

@@ -45,9 +45,10 @@ describe('renderMath', () => {
     expect(out).not.toContain('<b>');
   });
 
-  it('shows broken TeX as an error span, not an exception', () => {
+  it('shows broken TeX as its source, not an exception', () => {
     const out = renderMath('$\\frac{$ and $\\href{javascript:alert(1)}{x}$').value;
-    expect(out).toContain('katex-error');
+    expect(out).toContain('<code class="math-source">$\\frac{$</code>');
+    expect(out).not.toContain('katex-error');
     expect(out).not.toMatch(/href="javascript/);
   });
 

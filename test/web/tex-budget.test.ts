@@ -5,24 +5,8 @@ import { texToText } from '../../src/domain/tex-text.ts';
 import { renderCommentMarkdown } from '../../src/web/views/markdown.ts';
 import { renderMath } from '../../src/web/views/math.ts';
 import { MAX_DOCUMENT_TEX_HTML_CHARS, MAX_TEX_OFFSET_EM } from '../../src/web/views/tex-budget.ts';
+import { BOMB, WORST_TEX } from '../support/worst-tex.ts';
 
-const BOMB = `$\\def\\a{${'a'.repeat(150)}}\\def\\b{\\a\\a\\a\\a\\a\\a\\a\\a\\a\\a}\\def\\c{\\b\\b\\b\\b\\b\\b\\b\\b\\b\\b}\\c\\c\\c\\c$`;
-const deeper = (levels: number) => {
-  let tex = `\\def\\x0{${'a'.repeat(100)}}`;
-  for (let i = 1; i <= levels; i++) tex += `\\def\\x${i}{${`\\x${i - 1}`.repeat(10)}}`;
-  return `$${tex}\\x${levels}$`;
-};
-const WORST_TEX = [
-  BOMB,
-  deeper(4),
-  deeper(6),
-  `$\\newcommand{\\a}{${'x'.repeat(150)}}\\newcommand{\\b}{\\a\\a\\a\\a\\a\\a\\a\\a\\a\\a}\\newcommand{\\c}{\\b\\b\\b\\b\\b\\b\\b\\b\\b\\b}\\c\\c\\c$`,
-  `$\\def\\a{${'y'.repeat(150)}}\\let\\b\\a\\def\\c{\\b\\b\\b\\b\\b\\b\\b\\b\\b\\b}\\def\\d{\\c\\c\\c\\c\\c\\c\\c\\c\\c\\c}\\d\\d$`,
-  `$${'\\frac{a}{b}'.repeat(43).slice(0, 474)}$`,
-  Array.from({ length: 1000 }, (_, i) => `$x_{${i}}^2$`).join(' '),
-  '$\\kern-1000em x$ $\\mkern-18000mu y$ $\\hspace{-500em} z$ $\\raisebox{-300em}{w}$ $\\rule{1000em}{1000em}$',
-  '$\\href{javascript:alert(1)}{click}$ $\\url{javascript:alert(1)}$ $\\htmlStyle{color:red;position:fixed}{x}$ $\\htmlClass{a}{b}$',
-];
 /** Formulas from arXiv abstracts (test/fixtures), which must still come out as KaTeX. */
 const REAL = ['$\\mathcal{O}(n \\log n)$', '$\\ell_2$-regularised', '$\\mathbb{E}_{x \\sim p}[f(x)] \\leq \\epsilon$', '$\\sqrt{d_k}$'];
 

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { arxivCategories } from '../../domain/arxiv-id.ts';
 import type { AuthorRecord, DailyEntryRecord, ImportBatch, OrgRecord, PaperRecord, UserRecord } from '../../domain/paper.ts';
-import { safeHttpUrl } from '../../domain/safe-url.ts';
+import { safeAvatarUrl, safeHttpUrl } from '../../domain/safe-url.ts';
 import type { AuthorsTable, Database, PapersTable } from '../schema.ts';
 import { refreshSearchIndex } from './search-index.ts';
 
@@ -131,7 +131,7 @@ class Lookups {
           hf_id: u.hfId ?? null,
           username: u.username,
           fullname: u.fullname ?? null,
-          avatar_url: safeHttpUrl(u.avatarUrl),
+          avatar_url: safeAvatarUrl(u.avatarUrl),
           is_pro: u.isPro ? 1 : 0,
           created_at: now,
         })
@@ -143,7 +143,7 @@ class Lookups {
       // Only fill what is unknown: a later file must not flip a profile back and forth.
       const fill: Partial<Record<'fullname' | 'avatar_url', string>> = {};
       if (!row.fullname && u.fullname) fill.fullname = u.fullname;
-      const avatarUrl = safeHttpUrl(u.avatarUrl);
+      const avatarUrl = safeAvatarUrl(u.avatarUrl);
       if (!row.avatar_url && avatarUrl) fill.avatar_url = avatarUrl;
       if (Object.keys(fill).length) await this.trx.updateTable('hf_identities').set(fill).where('id', '=', id).execute();
     }
@@ -160,7 +160,7 @@ class Lookups {
     if (!row) {
       const ins = await this.trx
         .insertInto('organizations')
-        .values({ name: o.name, fullname: o.fullname ?? null, avatar: safeHttpUrl(o.avatar), hf_id: o.hfId ?? null })
+        .values({ name: o.name, fullname: o.fullname ?? null, avatar: safeAvatarUrl(o.avatar), hf_id: o.hfId ?? null })
         .returning('id')
         .executeTakeFirstOrThrow();
       id = ins.id;
@@ -168,7 +168,7 @@ class Lookups {
       id = row.id;
       const fill: Partial<Record<'fullname' | 'avatar' | 'hf_id', string>> = {};
       if (!row.fullname && o.fullname) fill.fullname = o.fullname;
-      const avatar = safeHttpUrl(o.avatar);
+      const avatar = safeAvatarUrl(o.avatar);
       if (!row.avatar && avatar) fill.avatar = avatar;
       if (!row.hf_id && o.hfId) fill.hf_id = o.hfId;
       if (Object.keys(fill).length) await this.trx.updateTable('organizations').set(fill).where('id', '=', id).execute();

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { parseArxivId } from '../../domain/arxiv-id.ts';
 import type { DailyEntryRecord, ImportBatch, OrgRecord, PaperRecord, UserRecord } from '../../domain/paper.ts';
-import { safeHttpUrl } from '../../domain/safe-url.ts';
+import { safeAvatarUrl, safeHttpUrl } from '../../domain/safe-url.ts';
 import type { SkippedRecord } from '../errors.ts';
 
 const isoInstant = z.string().datetime({ offset: true });
@@ -96,13 +96,21 @@ function link(url: string | undefined, field: string, drop: Drop): string | unde
   return safe ?? undefined;
 }
 
+/** An avatar: as link(), but Hugging Face's generated-avatar paths are kept too (safeAvatarUrl). */
+function avatarLink(url: string | undefined, field: string, drop: Drop): string | undefined {
+  if (url === undefined || url === '') return undefined;
+  const safe = safeAvatarUrl(url.trim());
+  if (!safe) drop(field, NOT_HTTP);
+  return safe ?? undefined;
+}
+
 function user(u: User | undefined, field: string, drop: Drop): UserRecord | undefined {
   const username = u?.name ?? u?.user;
   if (!u || !username || !/^[\w.-]{1,100}$/.test(username)) return undefined;
   return {
     username,
     ...(u.fullname ? { fullname: u.fullname } : {}),
-    ...withValue('avatarUrl', link(u.avatarUrl, `${field}.avatarUrl`, drop)),
+    ...withValue('avatarUrl', avatarLink(u.avatarUrl, `${field}.avatarUrl`, drop)),
     ...(u._id ? { hfId: u._id } : {}),
     ...(u.isPro !== undefined ? { isPro: u.isPro } : {}),
   };
@@ -113,7 +121,7 @@ function org(o: z.infer<typeof orgSchema> | undefined, field: string, drop: Drop
   return {
     name: o.name,
     ...(o.fullname ? { fullname: o.fullname } : {}),
-    ...withValue('avatar', link(o.avatar, `${field}.avatar`, drop)),
+    ...withValue('avatar', avatarLink(o.avatar, `${field}.avatar`, drop)),
     ...(o._id ? { hfId: o._id } : {}),
   };
 }

@@ -2,7 +2,7 @@
 // (`math.GT/0309136`) or an encoded slash are sent (301) to the one canonical address.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { getPaperView } from '../../db/queries/papers.ts';
-import { parseArxivId } from '../../domain/arxiv-id.ts';
+import { arxivAbsUrl, parseArxivId } from '../../domain/arxiv-id.ts';
 import { canModerate } from '../../domain/roles.ts';
 import { searchService } from '../../search/service.ts';
 import { SIMILAR_ON_PAGE, similarPapers } from '../../search/similar.ts';
@@ -39,7 +39,11 @@ export function registerPaperPage(app: FastifyInstance, ctx: AppContext): void {
     const [path, query] = req.url.split('?', 2) as [string, string | undefined];
     if (path !== canonical) return reply.redirect(query ? `${canonical}?${query}` : canonical, 301);
     const missing = () =>
-      notFound(`There is no paper ${parsed.id} on this site yet. It may be on arXiv: https://arxiv.org/abs/${parsed.id}`);
+      // The id is a canonical arXiv id (parsed above), so the link is one this site makes, not an echo.
+      notFound(`There is no paper ${parsed.id} on this site yet.`, {
+        href: arxivAbsUrl(parsed.id),
+        text: `It may be on arXiv: ${parsed.id}`,
+      });
     if (req.member) {
       // A member's page holds their own tools and votes in the thread: rendered for them, never cached.
       const view = await getPaperView(ctx.store.db, parsed.id);

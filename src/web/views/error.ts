@@ -1,4 +1,5 @@
 // Error pages in the site layout: what went wrong, in words, and ways back. Never a stack trace.
+import type { ErrorLink } from '../errors.ts';
 import { html } from '../html.ts';
 import { renderPage } from './layout.ts';
 
@@ -16,13 +17,13 @@ function heading(status: number): string {
   return HEADINGS[status] ?? (status >= 500 ? 'Something went wrong' : 'Request refused');
 }
 
-export function renderErrorPage(status: number, message: string): string {
+export function renderErrorPage(status: number, message: string, link?: ErrorLink): string {
   const title = heading(status);
   const body = html`<section class="error-page" aria-labelledby="error-title">
   <p class="eyebrow">Error ${status}</p>
   <h1 id="error-title">${title}</h1>
   ${/* Messages echo what was asked for (a path, a name): text only, never a link to follow. */ ''}
-  <p class="error-page__message">${message}</p>
+  <p class="error-page__message">${message}${link ? html` <a href="${link.href}">${link.text}</a>` : ''}</p>
   ${status >= 500 ? html`<p>Please try again in a moment.</p>` : ''}
   <h2 class="error-page__more">Where to go from here</h2>
   <ul class="error-page__links">

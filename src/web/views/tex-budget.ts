@@ -121,7 +121,9 @@ export function renderTexWithin(tex: string, display: boolean, budget: TexBudget
   try {
     out = katex.renderToString(tex, {
       displayMode: display,
-      throwOnError: false,
+      // Broken TeX is shown as its source, like TeX over budget: KaTeX's own error span would carry
+      // the parser's message (and pieces of the source) in a title attribute and paint it red.
+      throwOnError: true,
       output: 'htmlAndMathml',
       // Abstracts hold unicode in math (β, ≤) that KaTeX renders well; strict mode would only warn.
       strict: 'ignore',
@@ -133,6 +135,7 @@ export function renderTexWithin(tex: string, display: boolean, budget: TexBudget
   } catch (e) {
     budget.ms += performance.now() - start;
     if (e instanceof TexBudgetExceeded) return fallback();
+    if (e instanceof katex.ParseError) return texSource(tex, display);
     throw e;
   }
   budget.ms += performance.now() - start;
