@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countPapersWhere } from '../../src/db/queries/pages-counts.ts';
 import { listPapersWhere, papersOf } from '../../src/db/queries/papers.ts';
 import { growStore } from '../support/large-store.ts';
-import { buildStore, type TestStore } from '../support/store.ts';
+import { buildStore, TEST_PG_URL, type TestStore } from '../support/store.ts';
 
 const PAPERS = 3000;
 const AUTHOR = 'Author 7'; // papers i with i % 5000 == 7: one here; Coauthor 7 has i % 777 == 7
@@ -19,8 +19,8 @@ describe('author pages are bounded in work', () => {
   }, 120_000);
   afterAll(async () => t?.cleanup());
 
-  it('finds an author by the name index, never scanning papers', async () => {
-    if (t.store.dialect !== 'sqlite') return;
+  // SQLite's plan (EXPLAIN QUERY PLAN); PostgreSQL picks scans by table statistics, not by index alone.
+  it.skipIf(TEST_PG_URL)('finds an author by the name index, never scanning papers', async () => {
     const q = papersOf(t.store.db.selectFrom('papers as p').selectAll('p'), { authorName: COAUTHOR })
       .orderBy(sql`coalesce(p.published_at, p.created_at)`, 'desc')
       .limit(20)

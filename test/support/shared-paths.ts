@@ -1,7 +1,7 @@
 // Where test data lives (no vitest import here: the run's global setup reads it too). FIXTURES: the small real slices in test/fixtures/, always there, which every
 // behaviour is tested on. SHARED_DATA: the large real collections (all 71,700 listings, the whole CSFCube
 // collection, every Daily Papers day) from FOLIO_SHARED_DATA or `../shared/data` beside the checkout, or
-// undefined when neither is there: the tests of those collections are then skipped (`describeShared`).
+// undefined when neither is there (or FOLIO_SHARED_DATA=none): the tests of those collections are then skipped (`describeShared`).
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
@@ -9,6 +9,8 @@ export const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
 
 function findShared(): string | undefined {
   const named = process.env.FOLIO_SHARED_DATA;
+  // `none`: run on the fixtures only, even where the large sets are beside the checkout.
+  if (named === 'none') return undefined;
   if (named) {
     if (!existsSync(named)) throw new Error(`FOLIO_SHARED_DATA=${named}: no such folder`);
     return resolve(named);
