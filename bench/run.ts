@@ -1,6 +1,6 @@
 // `npm run bench [-- SECTION...]`: runs the benchmarks and prints one table per section.
 // Sections: import, http, harvest, members, digest, search, search-1m (makes and indexes a million papers
-// once, in BENCH_CACHE), search-pg, search-quality, stores (SQLite beside PostgreSQL), backup (a large SQLite store under writes), and soak (only when named: it runs SOAK_SECONDS,
+// once, in BENCH_CACHE), search-pg, search-quality, stores (SQLite beside PostgreSQL), backup (a large SQLite store under writes), tex (the TeX budget), and soak (only when named: it runs SOAK_SECONDS,
 // 10 minutes by default). Not part of `npm test`; figures are ratios to a baseline of the same run.
 import { cpus } from 'node:os';
 import { benchBackup } from './backup.ts';
@@ -15,6 +15,7 @@ import { benchSearchQuality } from './search-quality.ts';
 import { benchSoak, type Table } from './soak.ts';
 import { benchStores } from './stores.ts';
 import { formatTable, type Row } from './table.ts';
+import { benchTexBudget } from './tex-budget.ts';
 
 const SECTIONS: Record<string, [string, () => Promise<Row[] | Table[]>]> = {
   import: ['Import throughput (all shared listings)', benchImport],
@@ -33,6 +34,7 @@ const SECTIONS: Record<string, [string, () => Promise<Row[] | Table[]>]> = {
   stores: ['The same instance on SQLite and on PostgreSQL', benchStores],
   routes: ['Heavy read routes at 20 connections with /healthz beside them (the 71.7k listings)', benchRoutesUnderLoad],
   backup: ['Backup of a large SQLite store, idle and under writes from a second process', benchBackup],
+  tex: ['The TeX budget: worst comments rendered, and /healthz while they are posted', benchTexBudget],
 };
 /** Sections run when none is named (the soak is long: it runs when asked for). */
 const DEFAULT_SECTIONS = Object.keys(SECTIONS).filter((s) => s !== 'soak');

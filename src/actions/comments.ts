@@ -8,7 +8,7 @@ import type { Database } from '../db/schema.ts';
 import { DUPLICATE_COMMENT_WINDOW_MS, MAX_COMMENT_CHARS, MAX_COMMENT_DEPTH } from '../domain/comments.ts';
 import type { TrendingParams } from '../domain/trending.ts';
 import { wilsonLowerBound } from '../domain/wilson.ts';
-import { renderCommentMarkdown } from '../web/views/markdown.ts';
+import { renderComment } from '../web/views/render-comment.ts';
 import { ActionError } from './errors.ts';
 
 type Db = Kysely<Database>;
@@ -55,7 +55,7 @@ export async function addComment(p: AddCommentProps): Promise<{ id: number; dupl
   const nowDate = p.now ?? new Date();
   const now = nowDate.toISOString();
   const body = cleanBody(p.body);
-  const html = renderCommentMarkdown(body);
+  const html = await renderComment(body);
   return p.db.transaction().execute(async (trx) => {
     await lockRow(trx, 'papers', p.paperId);
     const paper = await trx.selectFrom('papers').select(['id', 'hidden']).where('id', '=', p.paperId).executeTakeFirst();
@@ -145,7 +145,7 @@ export async function editComment(p: {
 }): Promise<{ paperId: string }> {
   const now = (p.now ?? new Date()).toISOString();
   const body = cleanBody(p.body);
-  const html = renderCommentMarkdown(body);
+  const html = await renderComment(body);
   return p.db.transaction().execute(async (trx) => {
     const c = await ownComment(trx, p.userId, p.commentId);
     await trx.updateTable('comments').set({ body, body_html: html, edited_at: now }).where('id', '=', c.id).execute();
