@@ -1,11 +1,13 @@
 // JSON from outside: `\uD800` escapes give strings with lone surrogates, which are not text. They
 // cannot be put in a URL (encodeURIComponent throws), sent as UTF-8 or searched; every such code unit
 // becomes U+FFFD here, as a browser does, so the rest of Folio only ever sees well-formed text.
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+// U+0000 (a `\u0000` escape, a `%00` in a form) goes the same way: PostgreSQL's text cannot hold
+// it ("invalid byte sequence") and C libraries end a string there.
+const NOT_TEXT = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
-/** The text with every lone surrogate replaced by U+FFFD. */
+/** The text with every lone surrogate and NUL replaced by U+FFFD. */
 export function wellFormed(s: string): string {
-  return s.replace(LONE_SURROGATE, '\uFFFD');
+  return s.replace(NOT_TEXT, '\uFFFD');
 }
 
 /** JSON.parse whose string values are all well-formed text (keys are only ever matched, never shown). */

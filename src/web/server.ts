@@ -1,6 +1,7 @@
 // The web application: pages, the JSON API and static files, with one error policy for all of them.
 
 import { STATUS_CODES } from 'node:http';
+import { parse as parseForm } from 'node:querystring';
 import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
@@ -96,7 +97,8 @@ export async function buildApp(config: Config, store: Store, opts: { logger?: bo
 
   // Before the routes: the plugin attaches itself to each route as it is added.
   await registerCompression(app);
-  await app.register(formbody);
+  // Form fields are made well-formed like JSON strings below (`%00`, `%ED%A0%80` cannot reach the store).
+  await app.register(formbody, { parser: (body: string) => wellFormedDeep(parseForm(body)) as Record<string, unknown> });
   // JSON bodies keep Fastify's guard against prototype poisoning; their strings are then made
   // well-formed, so a `\uD800` escape cannot reach a page, a URL or the store.
   const jsonParser = app.getDefaultJsonParser('error', 'error');
@@ -106,6 +108,13 @@ export async function buildApp(config: Config, store: Store, opts: { logger?: bo
   await app.register(cookie);
   await app.register(fastifyStatic, { root: PUBLIC_DIR, prefix: '/static/', maxAge: '1h' });
   await app.register(fastifyStatic, { root: KATEX_DIST, prefix: '/static/katex/', decorateReply: false, maxAge: '7d' });
+
+  // Addresses too: `%00` decodes to NUL, which PostgreSQL cannot compare against (it answered 500).
+  // First of all hooks, so sessions, routes and error pages only ever see well-formed parameters.
+  app.addHook('onRequest', async (req) => {
+    req.params = wellFormedDeep(req.params);
+    req.query = wellFormedDeep(req.query);
+  });
 
   registerSecurityHeaders(app, config);
   // Sessions and CSRF checks, before any route (see web/auth.ts).

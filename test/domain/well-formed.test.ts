@@ -9,6 +9,11 @@ describe('well-formed text', () => {
     expect(() => encodeURIComponent(wellFormed('x\uDC00\uD800'))).not.toThrow();
   });
 
+  it('replaces NUL, which PostgreSQL text cannot hold', () => {
+    expect(wellFormed('a\u0000b\u0000')).toBe('a\uFFFDb\uFFFD');
+    expect(parseJsonText('{"name":"org\\u0000x"}')).toEqual({ name: 'org\uFFFDx' });
+  });
+
   it('makes every string of a JSON document well-formed, however deep', () => {
     const v = parseJsonText('{"a":"\\ud800","b":["ok","\\udc00x"],"c":{"d":"\\ud83d\\ude00"},"n":1}');
     expect(v).toEqual({ a: '\uFFFD', b: ['ok', '\uFFFDx'], c: { d: '\uD83D\uDE00' }, n: 1 });
