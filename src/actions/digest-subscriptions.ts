@@ -28,11 +28,17 @@ type Db = Kysely<Database>;
 const iso = (d: Date) => d.toISOString();
 const json = (a: string[]) => JSON.stringify(a);
 
+function asSentence(m: string): string {
+  const t = m.trim().replace(/\.+$/, '');
+  return `${t.charAt(0).toUpperCase()}${t.slice(1)}.`;
+}
+
 function address(raw: string): string {
   try {
     return strictAddress(raw);
   } catch (e) {
-    if (e instanceof MailAddressError) throw new ActionError(400, `That address cannot be used: ${e.message}.`, 'invalid_email');
+    // The checks speak in sentences ("Enter your email address."): shown as they are, capitalised once.
+    if (e instanceof MailAddressError) throw new ActionError(400, asSentence(e.message), 'invalid_email');
     throw e;
   }
 }

@@ -11,7 +11,7 @@ import type { Database } from '../db/schema.ts';
 import { parseArxivId } from '../domain/arxiv-id.ts';
 import type { PaperRecord } from '../domain/paper.ts';
 import type { Role } from '../domain/roles.ts';
-import { checkSubmission, type SubmissionFacts, type SubmissionSettings, utcDay } from '../domain/submission-rules.ts';
+import { checkSubmission, readableDay, type SubmissionFacts, type SubmissionSettings, utcDay } from '../domain/submission-rules.ts';
 import type { TrendingParams } from '../domain/trending.ts';
 import { lookupArxivIds } from '../ingest/arxiv/client.ts';
 import { ArxivIngestError } from '../ingest/arxiv/errors.ts';
@@ -72,7 +72,10 @@ async function facts(db: Db | Transaction<Database>, p: SubmitProps, paperId: st
 
 function refuseIf(f: SubmissionFacts, rules: SubmissionSettings): void {
   const r = checkSubmission(f, rules);
-  if (r) throw new ActionError(r.status, r.message, r.code, r.retryAfter ? { 'retry-after': String(r.retryAfter) } : {});
+  if (!r) return;
+  const err = new ActionError(r.status, r.message, r.code, r.retryAfter ? { 'retry-after': String(r.retryAfter) } : {});
+  if (r.listedDay) err.link = { href: `/papers/date/${r.listedDay}`, text: `See the list of ${readableDay(r.listedDay)}` };
+  throw err;
 }
 
 export async function submitPaper(p: SubmitProps): Promise<Submitted> {

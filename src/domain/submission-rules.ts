@@ -36,13 +36,15 @@ export interface Refusal {
   message: string;
   /** For `daily_cap`: seconds until the next day starts. */
   retryAfter?: number;
+  /** The list the paper is already on (a duplicate), for a link to it. */
+  listedDay?: string;
 }
 
 export function utcDay(d: Date): string {
   return d.toISOString().slice(0, 10);
 }
 
-function readableDay(day: string): string {
+export function readableDay(day: string): string {
   return new Date(`${day}T00:00:00Z`).toLocaleDateString('en-US', { timeZone: 'UTC', year: 'numeric', month: 'short', day: 'numeric' });
 }
 
@@ -57,7 +59,7 @@ export function checkSubmission(f: SubmissionFacts, s: SubmissionSettings): Refu
   const listed = [...f.listedDays].sort();
   if (listed.includes(today) || (!s.allowRelist && listed.length)) {
     const day = listed.includes(today) ? today : (listed[listed.length - 1] as string);
-    return { code: 'duplicate', status: 409, message: `This paper is already on the daily list (${readableDay(day)}).` };
+    return { code: 'duplicate', status: 409, message: `This paper is already on the daily list (${readableDay(day)}).`, listedDay: day };
   }
   if (s.maxAgeDays > 0 && f.publishedAt) {
     const published = Date.parse(f.publishedAt);

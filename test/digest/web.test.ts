@@ -147,6 +147,18 @@ describe('/subscribe (double opt-in)', () => {
     expect((await postForm(t.app, '/subscribe/confirm', { token }, browser)).statusCode).toBe(200);
   });
 
+  it('says in one sentence why an address cannot be used, beside the form', async () => {
+    const form = await anonymousForm(t.app, '/subscribe');
+    for (const [email, message] of [
+      ['', 'Enter your email address.'],
+      ['not an address', 'That does not look like an email address (name@example.org).'],
+    ] as const) {
+      const res = await postForm(t.app, '/subscribe', { email, frequency: 'daily' }, form);
+      expect(res.statusCode, email).toBe(400);
+      expect(text(dom(res.body).querySelector('.notice')), email).toBe(message);
+    }
+  });
+
   it('refuses expired, altered and superseded links, and addresses that could inject headers', async () => {
     const form = await anonymousForm(t.app, '/subscribe');
     await postForm(t.app, '/subscribe', { email: 'v@example.org', frequency: 'daily' }, form);

@@ -108,7 +108,10 @@ describe('submitting a paper', () => {
     expect((await submitApi('2606.30001')).statusCode).toBe(201);
     const dup = await postForm(t.app, '/submit', { paper_id: '2606.30001' }, b);
     expect(dup.statusCode).toBe(409);
-    expect(text(dom(dup.body).querySelector('.notice'))).toMatch(/already on the daily list/);
+    const dupNotice = dom(dup.body).querySelector('.notice');
+    expect(text(dupNotice)).toMatch(/already on the daily list/);
+    // The notice links to the list the paper is on.
+    expect(dupNotice?.querySelector('a')?.getAttribute('href')).toBe(`/papers/date/${new Date().toISOString().slice(0, 10)}`);
   });
 
   it('caps submissions per member per day (429 until the next UTC day)', async () => {

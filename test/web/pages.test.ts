@@ -283,9 +283,13 @@ describe('weekly and monthly lists', () => {
 
   it('shows a month, and the latest week and month without a key', async () => {
     const june = ['2026-06-01', '2026-06-02', '2026-06-04', '2026-06-08'];
-    const { ids } = await allPages('/papers/month/2026-06');
+    const { ids, pages } = await allPages('/papers/month/2026-06');
     expect(ids.slice().sort()).toEqual(idsOf(june));
+    expect(pages).toBeGreaterThan(1);
     const { root } = await get('/papers/month/2026-06');
+    // Under the list one row of navigation, not the pages and the months stacked.
+    const after = root.querySelectorAll('ol.papers ~ nav');
+    expect(after.map((n) => n.getAttribute('class'))).toEqual(['pager']);
     expect(text(root.querySelector('h1'))).toBe('June 2026');
     expect(href(root, '.period-nav a[rel=prev]')).toBe('/papers/month/2026-05');
     expect(root.querySelector('.period-nav a[rel=next]')).toBeNull();

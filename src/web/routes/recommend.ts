@@ -12,6 +12,7 @@ import { HttpError, notFound } from '../errors.ts';
 import { intParam, type Query, single } from '../params.ts';
 import { presentForYouItem, presentSimilarItem } from '../presenters/search.ts';
 import { sendPage } from '../send-page.ts';
+import { plural } from '../views/format.ts';
 import { renderForYouPage } from '../views/recommend.ts';
 import { paperIdParam } from './api-papers.ts';
 
@@ -55,7 +56,10 @@ export function registerRecommend(app: FastifyInstance, ctx: AppContext): void {
     if (r.status === 'no-index') throw notReady();
     if (r.status === 'too-few-upvotes') {
       throw Object.assign(
-        new HttpError(409, `Upvote at least ${r.needed} papers first (${r.upvotes} so far): the feed is learnt from your upvotes.`),
+        new HttpError(
+          409,
+          `Upvote at least ${plural(r.needed, 'paper')} first (${r.upvotes.toLocaleString('en-US')} so far): the feed is learnt from your upvotes.`,
+        ),
         { code: 'too_few_upvotes' },
       );
     }

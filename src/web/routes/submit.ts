@@ -73,7 +73,7 @@ export function registerSubmit(app: FastifyInstance, ctx: AppContext): void {
     } catch (e) {
       if (!(e instanceof HttpError) || e.status >= 500) throw e;
       reply.headers(e.headers);
-      return page(req, reply, m, { error: e.message, value: f.paper_id }, e.status);
+      return page(req, reply, m, { error: e.message, ...(e.link ? { errorLink: e.link } : {}), value: f.paper_id }, e.status);
     }
   });
 

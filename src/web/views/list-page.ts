@@ -79,6 +79,8 @@ export function renderListPage(d: ListPageData): string {
   const p = d.period;
   const title = periodTitle(p);
   const sub = p.kind === 'day' ? '' : dayRange(p);
+  // One row of navigation under the list: the pages when there are several, else the next period's.
+  const bottomNav = d.pager.pages > 1 ? pager(d.pager) : d.rows.length > 5 ? periodNav(d) : html``;
   const body = html`<div class="list-head">
   <div class="list-head__text">
     <p class="eyebrow">${KIND_LABEL[p.kind]}</p>
@@ -89,8 +91,7 @@ export function renderListPage(d: ListPageData): string {
 </div>
 ${d.pager.page === 1 ? html`${trusted(DIGEST_BANNER_START)}<p class="digest-banner"><span>Get trending papers in your email inbox!</span> <a href="/subscribe">Subscribe to the digest</a></p>${trusted(DIGEST_BANNER_END)}` : ''}
 ${d.rows.length ? paperList(d.rows, { firstRank: d.firstRank }) : emptyState(d)}
-${pager(d.pager)}
-${d.rows.length > 5 ? periodNav(d) : ''}`;
+${bottomNav}`;
   const first = d.rows[0];
   const description = first
     ? `${KIND_LABEL[p.kind]} for ${title}: ${plural(d.total, 'paper')}, led by “${snippet(plainText(first.paper.title), 100)}”.`

@@ -1,6 +1,8 @@
 // /submit: put a paper on today's list by its arXiv id or URL; the rules are stated on the page.
+import type { ErrorLink } from '../errors.ts';
 import { type Html, html } from '../html.ts';
 import { paperPath } from './components.ts';
+import { plural } from './format.ts';
 import { card, csrfField, field, notice } from './forms.ts';
 import { renderPage } from './layout.ts';
 
@@ -8,6 +10,8 @@ export interface SubmitPageData {
   csrf: string;
   value?: string;
   error?: string;
+  /** A link the refusal carries (the list a duplicate is on). */
+  errorLink?: ErrorLink;
   done?: { paperId: string; title: string; day: string };
   rules: { maxAgeDays: number; perDay: number; trustedOnly: boolean; allowRelist: boolean };
   submittedToday: number;
@@ -18,8 +22,8 @@ function rules(d: SubmitPageData): Html {
   const r = d.rules;
   return html`<ul class="rules">
   <li>${r.allowRelist ? 'A paper may be on more than one day’s list, but only once a day.' : 'A paper goes on the daily list once: papers already listed are refused.'}</li>
-  ${r.maxAgeDays > 0 ? html`<li>At most ${r.maxAgeDays} days after it appeared on arXiv.</li>` : ''}
-  ${r.perDay > 0 ? html`<li>At most ${r.perDay} submissions per member per day (UTC); you have made ${d.submittedToday} today.</li>` : ''}
+  ${r.maxAgeDays > 0 ? html`<li>At most ${plural(r.maxAgeDays, 'day')} after it appeared on arXiv.</li>` : ''}
+  ${r.perDay > 0 ? html`<li>At most ${plural(r.perDay, 'submission')} per member per day (UTC); you have made ${d.submittedToday.toLocaleString('en-US')} today.</li>` : ''}
   ${r.trustedOnly ? html`<li>Only trusted members may submit on this site.</li>` : ''}
 </ul>`;
 }
@@ -28,7 +32,7 @@ export function renderSubmitPage(d: SubmitPageData): string {
   const body = card(
     'Submit a paper',
     html`${d.done ? notice(html`Submitted: <a href="${paperPath(d.done.paperId)}">${d.done.title}</a> is on the list of <a href="/papers/date/${d.done.day}">${d.done.day}</a>.`, 'ok') : ''}
-${notice(d.error)}
+${notice(d.error ? html`${d.error}${d.errorLink ? html` <a href="${d.errorLink.href}">${d.errorLink.text}</a>` : ''}` : undefined)}
 <p>Put a paper on today’s list, for the community to upvote and discuss. Folio looks it up in its own corpus, or on arXiv.</p>
 ${rules(d)}
 ${
