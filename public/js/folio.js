@@ -194,3 +194,45 @@
   form.addEventListener('input', schedule);
   form.addEventListener('change', schedule);
 })();
+
+// Comment votes in place too: the clicked button's value (1, -1, or 0 to take a vote back) is posted
+// with fetch and both buttons show the new state. Any failure falls back to the plain form post.
+(() => {
+  function show(form, value) {
+    for (const b of form.querySelectorAll('.comment-vote')) {
+      const dir = Number(b.dataset.dir);
+      const pressed = dir === value;
+      b.setAttribute('aria-pressed', pressed ? 'true' : 'false');
+      b.value = pressed ? '0' : String(dir);
+      b.title = pressed ? 'Take back your vote' : (b.dataset.label ?? '');
+    }
+  }
+
+  document.addEventListener('submit', async (e) => {
+    const form = e.target;
+    if (!(form instanceof HTMLFormElement) || !form.classList.contains('comment__votes')) return;
+    const token = form.querySelector('input[name="_csrf"]');
+    const button = e.submitter;
+    if (!token?.value || !(button instanceof HTMLButtonElement)) return;
+    e.preventDefault();
+    if (form.getAttribute('aria-busy') === 'true') return;
+    form.setAttribute('aria-busy', 'true');
+    const body = new URLSearchParams(new FormData(form));
+    body.set('value', button.value);
+    try {
+      const res = await fetch(form.action, { method: 'POST', body, headers: { accept: 'application/json' }, credentials: 'same-origin' });
+      if (!res.ok) throw new Error(String(res.status));
+      show(form, (await res.json()).value);
+    } catch {
+      form.removeAttribute('aria-busy');
+      const value = document.createElement('input');
+      value.type = 'hidden';
+      value.name = 'value';
+      value.value = button.value;
+      form.append(value);
+      form.submit();
+      return;
+    }
+    form.removeAttribute('aria-busy');
+  });
+})();

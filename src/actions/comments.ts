@@ -180,7 +180,7 @@ export async function voteComment(p: {
   commentId: number;
   value: CommentVoteValue;
   now?: Date;
-}): Promise<{ paperId: string; score: number }> {
+}): Promise<{ paperId: string; score: number; upvotes: number; downvotes: number }> {
   const now = (p.now ?? new Date()).toISOString();
   return p.db.transaction().execute(async (trx) => {
     // Votes on one comment recount one after another (see db/queries/locks.ts).
@@ -213,6 +213,6 @@ export async function voteComment(p: {
     const down = Number(counts.down);
     const score = wilsonLowerBound(up, down);
     await trx.updateTable('comments').set({ upvotes: up, downvotes: down, score }).where('id', '=', c.id).execute();
-    return { paperId: c.paper_id, score };
+    return { paperId: c.paper_id, score, upvotes: up, downvotes: down };
   });
 }

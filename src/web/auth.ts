@@ -219,9 +219,10 @@ export function theMember(req: FastifyRequest): Member {
 
 export function requireConfirmed(ctx: AppContext, m: Member): void {
   if (ctx.config.requireConfirmedEmail && !m.emailConfirmed) {
-    throw new HttpError(
-      403,
-      `Please confirm your email address first: we sent a link to ${m.email}. You can ask for a new one on ${ctx.config.baseUrl}/settings`,
-    );
+    // A link the site makes, relative to the request (not the configured base URL): it works under
+    // whatever address the member reached the site by.
+    const err = new HttpError(403, `Please confirm your email address first: we sent a link to ${m.email}.`);
+    err.link = { href: '/settings#email', text: 'Ask for a new link in your settings' };
+    throw err;
   }
 }

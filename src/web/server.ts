@@ -19,6 +19,7 @@ import { registerCompression } from './compression.ts';
 import type { AppContext } from './context.ts';
 import { HttpError } from './errors.ts';
 import { registerObservability, requestId } from './observability.ts';
+import { personalize } from './personalize.ts';
 import { registerRoutes } from './routes/index.ts';
 import { registerSecurityHeaders, securityHeaders } from './security-headers.ts';
 import { renderErrorPage } from './views/error.ts';
@@ -120,7 +121,19 @@ export async function buildApp(config: Config, store: Store, opts: { logger?: bo
   // Sessions and CSRF checks, before any route (see web/auth.ts).
   registerAuth(app, ctx);
 
-  app.setErrorHandler((err: FastifyError | HttpError | Error, req, reply) => {
+  // An error page keeps the member's own header (their name, sign out), as every other page does.
+  // Personalizing it reads nothing from the store (it has no vote buttons or digest invitation), so
+  // it works while the store is away too.
+  async function sendErrorPage(req: FastifyRequest, reply: FastifyReply, page: string): Promise<FastifyReply> {
+    reply.type('text/html; charset=utf-8');
+    if (!req.member) return reply.send(page);
+    return reply
+      .header('cache-control', 'no-store')
+      .header('vary', 'Cookie')
+      .send(await personalize(ctx, req, page));
+  }
+
+  app.setErrorHandler(async (err: FastifyError | HttpError | Error, req, reply) => {
     let status = 500;
     let message = 'Something went wrong on our side. The error has been logged.';
     if (err instanceof HttpError) {
@@ -148,13 +161,13 @@ export async function buildApp(config: Config, store: Store, opts: { logger?: bo
     const code = err instanceof HttpError && 'code' in err && typeof err.code === 'string' ? err.code : undefined;
     if (isApi(req.url)) return reply.type('application/json; charset=utf-8').send(code ? { error: message, code } : { error: message });
     const link = err instanceof HttpError ? err.link : undefined;
-    return reply.type('text/html; charset=utf-8').send(renderErrorPage(status, message, link));
+    return sendErrorPage(req, reply, renderErrorPage(status, message, link));
   });
 
   app.setNotFoundHandler((req, reply) => {
     reply.status(404);
     if (isApi(req.url)) return reply.send({ error: `No such endpoint: ${req.method} ${req.url.split('?')[0]}` });
-    return reply.type('text/html; charset=utf-8').send(renderErrorPage(404, 'There is no page at this address.'));
+    return sendErrorPage(req, reply, renderErrorPage(404, 'There is no page at this address.'));
   });
 
   registerObservability(app, ctx);

@@ -4,6 +4,8 @@
 import { join } from 'node:path';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addComment } from '../../src/actions/comments.ts';
+import { trendingParams } from '../../src/config.ts';
 import { mailsTo } from '../../src/email/outbox.ts';
 import { SESSION_COOKIE } from '../../src/web/auth.ts';
 import { haveChromium, launch, listenOnLoopback, offlineContext, SCREENSHOTS as SHOTS, VIEWPORTS } from '../support/browser.ts';
@@ -105,6 +107,36 @@ describe.skipIf(!haveChromium)('a member in Chromium', () => {
     await expect(body.locator('.katex-display').count()).resolves.toBe(1);
     await expect(body.locator('.katex-html').first().textContent()).resolves.not.toContain('$');
     await page.screenshot({ path: join(SHOTS, 'member-comment-desktop-light.png'), fullPage: true });
+
+    // Another member's comment is voted on in place, as papers are.
+    const other = await makeMember(t.store, { username: 'babbage' });
+    const { id: otherComment } = await addComment({
+      db: t.store.db,
+      userId: other.id,
+      paperId: PAPER,
+      body: 'The engine agrees.',
+      trending: trendingParams(t.config),
+    });
+    await page.reload();
+    await page.evaluate(() => {
+      (window as unknown as { stillHere: boolean }).stillHere = true;
+    });
+    const up = page.locator(`#comment-${otherComment} .comment-vote[data-dir="1"]`);
+    const down = page.locator(`#comment-${otherComment} .comment-vote[data-dir="-1"]`);
+    await up.click();
+    await expect.poll(() => up.getAttribute('aria-pressed')).toBe('true');
+    await down.click();
+    await expect.poll(() => down.getAttribute('aria-pressed')).toBe('true');
+    await expect(up.getAttribute('aria-pressed')).resolves.toBe('false');
+    await down.click();
+    await expect.poll(() => down.getAttribute('aria-pressed')).toBe('false');
+    await expect(page.evaluate(() => (window as unknown as { stillHere?: boolean }).stillHere)).resolves.toBe(true);
+    expect(await t.store.db.selectFrom('comment_votes').selectAll().where('comment_id', '=', otherComment).execute()).toEqual([]);
+    await up.click();
+    await expect.poll(() => up.getAttribute('aria-pressed')).toBe('true');
+    expect(
+      (await t.store.db.selectFrom('comments').select('upvotes').where('id', '=', otherComment).executeTakeFirstOrThrow()).upvotes,
+    ).toBe(1);
     await context.close();
     expect(violations).toEqual([]);
   }, 90_000);

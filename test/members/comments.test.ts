@@ -126,6 +126,12 @@ describe('comments', () => {
     expect((await postForm(t.app, `/comments/${a}/vote`, { value: '1' }, ada)).statusCode).toBe(403);
     await postForm(t.app, `/comments/${b}/vote`, { value: '0' }, voters[0] as Browser);
     expect(await thread()).toEqual([c, a, b]);
+    // The page's script asks for JSON: the new state and counts, no redirect.
+    const json = await postForm(t.app, `/comments/${b}/vote`, { value: '-1' }, voters[1] as Browser, { accept: 'application/json' });
+    expect(json.statusCode).toBe(200);
+    expect(json.json()).toEqual({ value: -1, upvotes: 0, downvotes: 1 });
+    const back = await postForm(t.app, `/comments/${b}/vote`, { value: '0' }, voters[1] as Browser, { accept: 'application/json' });
+    expect(back.json()).toEqual({ value: 0, upvotes: 0, downvotes: 0 });
   });
 
   it('serves the thread and takes comments through the API', async () => {

@@ -6,7 +6,8 @@ import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { safeReturnTo } from '../../src/web/auth.ts';
 import { CONTENT_SECURITY_POLICY } from '../../src/web/security-headers.ts';
-import { anonymousForm, cookieFrom, makeMember, postForm, signedIn } from '../support/members.ts';
+import { anonymousForm, cookieFrom, getPage, makeMember, postForm, signedIn } from '../support/members.ts';
+import { dom, text } from '../support/pages.ts';
 import { buildTestApp, type TestApp } from '../support/store.ts';
 
 let t: TestApp;
@@ -129,6 +130,33 @@ describe('return addresses', () => {
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe('/%E3%80%80');
     expect(cookieFrom(res, 'folio_session')).toBeDefined();
+  });
+});
+
+describe('error pages for a member', () => {
+  it('keep the member’s own header, and are not cached for others', async () => {
+    const m = await makeMember(t.store);
+    const b = await signedIn(t.store, m.id);
+    const page = await getPage(t.app, '/no-such-page', b);
+    expect(page.status).toBe(404);
+    expect(text(page.root.querySelector('nav.account'))).toContain(`@${m.username}`);
+    expect(page.root.querySelector('nav.account a[href^="/signin"]')).toBeNull();
+    expect(page.res.headers['cache-control']).toBe('no-store');
+    // A visitor still gets the signed-out header.
+    const visitor = await getPage(t.app, '/no-such-page');
+    expect(visitor.root.querySelector('nav.account a[href^="/signin"]')).not.toBeNull();
+  });
+
+  it('say what to do when the address is not confirmed, with a link relative to the request', async () => {
+    const m = await makeMember(t.store, { confirmed: false });
+    const b = await signedIn(t.store, m.id);
+    const res = await postForm(t.app, '/papers/2401.00001/upvote', {}, b);
+    expect(res.statusCode).toBe(403);
+    const root = dom(res.body);
+    expect(text(root.querySelector('main'))).toContain('confirm your email address');
+    expect(root.querySelector('main a[href="/settings#email"]')).not.toBeNull();
+    expect(res.body).not.toContain('http://localhost');
+    expect(text(root.querySelector('nav.account'))).toContain(`@${m.username}`);
   });
 });
 

@@ -11,7 +11,7 @@ import { getPaperRow } from '../../db/queries/papers.ts';
 import { buildThread, type ThreadNode } from '../../domain/comment-thread.ts';
 import { DELETED_TEXT, HIDDEN_TEXT } from '../../domain/comments.ts';
 import { requireBearer } from '../api-auth.ts';
-import { requireConfirmed, theMember } from '../auth.ts';
+import { requireConfirmed, theMember, wantsJson } from '../auth.ts';
 import { jsonResponse, sendCached } from '../cached.ts';
 import type { AppContext } from '../context.ts';
 import { badRequest, notFound } from '../errors.ts';
@@ -130,7 +130,10 @@ export function registerComments(app: FastifyInstance, ctx: AppContext): void {
     requireConfirmed(ctx, m);
     const f = parseForm(VoteForm, req.body);
     await enforceRateLimit(ctx, 'votes', String(m.id));
-    const { paperId } = await voteComment({ db, userId: m.id, commentId: id, value: Number(f.value) as 1 | -1 | 0 });
+    const value = Number(f.value) as 1 | -1 | 0;
+    const { paperId, upvotes, downvotes } = await voteComment({ db, userId: m.id, commentId: id, value });
+    // The page's script votes in place, as on papers; without it the form comes back to the comment.
+    if (wantsJson(req)) return reply.header('cache-control', 'no-store').send({ value, upvotes, downvotes });
     return back(reply, paperId, id);
   });
 

@@ -65,7 +65,7 @@ function voteButtons(c: CommentView, v: DiscussionViewer): Html {
   const mine = v.votes.get(c.id) ?? 0;
   const btn = (value: 1 | -1, label: string, symbol: string) => {
     const pressed = mine === value;
-    return html`<button class="comment-vote" type="submit" name="value" value="${pressed ? 0 : value}" aria-pressed="${pressed ? 'true' : 'false'}" title="${pressed ? 'Take back your vote' : label}"><span aria-hidden="true">${symbol}</span><span class="visually-hidden">${label}</span></button>`;
+    return html`<button class="comment-vote" type="submit" name="value" value="${pressed ? 0 : value}" data-dir="${value}" data-label="${label}" aria-pressed="${pressed ? 'true' : 'false'}" title="${pressed ? 'Take back your vote' : label}"><span aria-hidden="true">${symbol}</span><span class="visually-hidden">${label}</span></button>`;
   };
   return html`<form class="comment__votes" method="post" action="/comments/${c.id}/vote">${csrfField('')}${btn(1, 'Vote up', '▲')}${btn(-1, 'Vote down', '▼')}</form>`;
 }
