@@ -1,7 +1,8 @@
 // Folio's little client script: keyboard shortcuts on paper lists. Every page works without it.
 //   j / k  move the highlight to the next / previous paper
 //   o      open the highlighted paper (Enter on its focused title does the same)
-//   u      upvote the highlighted paper (focuses and presses its upvote button)
+//   u      upvote the highlighted paper (focuses and presses its upvote button); on a paper already
+//          upvoted it takes the upvote back and says so, so a stray key press is noticed and undone
 //   /      focus the search box
 (() => {
   const items = () => Array.from(document.querySelectorAll('[data-paper-item]'));
@@ -10,6 +11,31 @@
   function typing(target) {
     if (!(target instanceof HTMLElement)) return false;
     return target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName);
+  }
+
+  // A short spoken and shown note (role="status"), for what a key did that the eye may miss.
+  let toast;
+  let toastTimer;
+  function say(text) {
+    if (!toast) {
+      toast = document.createElement('div');
+      toast.className = 'toast';
+      toast.setAttribute('role', 'status');
+      document.body.append(toast);
+    }
+    toast.textContent = text;
+    toast.hidden = false;
+    clearTimeout(toastTimer);
+    toastTimer = setTimeout(() => {
+      toast.hidden = true;
+    }, 4000);
+  }
+
+  function pressUpvote(button) {
+    const wasPressed = button.getAttribute('aria-pressed') === 'true';
+    button.focus();
+    button.click();
+    say(wasPressed ? 'Upvote taken back. Press u again to upvote.' : 'Upvoted. Press u again to take it back.');
   }
 
   function highlight(index) {
@@ -55,8 +81,7 @@
       const only = document.querySelectorAll('[data-upvote]');
       if (e.key === 'u' && only.length === 1) {
         e.preventDefault();
-        only[0].focus();
-        only[0].click();
+        pressUpvote(only[0]);
       }
       return;
     }
@@ -76,8 +101,7 @@
       const button = list[current]?.querySelector('[data-upvote]');
       if (button) {
         e.preventDefault();
-        button.focus();
-        button.click();
+        pressUpvote(button);
       }
     }
   });

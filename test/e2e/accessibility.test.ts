@@ -163,6 +163,13 @@ describe.skipIf(!haveChromium)('accessibility', () => {
     const before = Number((await count.textContent())?.replace(/,/g, ''));
     await page.keyboard.press('u');
     await expect.poll(async () => Number((await count.textContent())?.replace(/,/g, ''))).toBe(before + 1);
+    await expect.poll(() => page.locator('.toast[role="status"]').textContent()).toContain('Upvoted');
+    // u again takes it back, and says so (a stray key press is noticed).
+    await page.keyboard.press('u');
+    await expect.poll(async () => Number((await count.textContent())?.replace(/,/g, ''))).toBe(before);
+    await expect.poll(() => page.locator('.toast[role="status"]').textContent()).toContain('Upvote taken back');
+    await page.keyboard.press('u');
+    await expect.poll(async () => Number((await count.textContent())?.replace(/,/g, ''))).toBe(before + 1);
     // o opens it.
     const href = await first.locator('[data-paper-link]').getAttribute('href');
     await page.keyboard.press('o');
