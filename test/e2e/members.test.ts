@@ -9,7 +9,7 @@ import { trendingParams } from '../../src/config.ts';
 import { mailsTo } from '../../src/email/outbox.ts';
 import { SESSION_COOKIE } from '../../src/web/auth.ts';
 import { haveChromium, launch, listenOnLoopback, offlineContext, SCREENSHOTS as SHOTS, VIEWPORTS } from '../support/browser.ts';
-import { addPaper, daysAgo, makeMember, signedIn } from '../support/members.ts';
+import { addPaper, apiToken, daysAgo, makeMember, signedIn } from '../support/members.ts';
 import { buildTestApp, type TestApp } from '../support/store.ts';
 
 const DAY = new Date().toISOString().slice(0, 10);
@@ -166,6 +166,7 @@ describe.skipIf(!haveChromium)('a member in Chromium', () => {
       .insertInto('org_members')
       .values({ org_id: org.id, user_id: admin.id, role: 'admin', created_at: new Date().toISOString() })
       .execute();
+    await apiToken(t.store, admin.id, 'my-paper-bot');
     const session = (await signedIn(t.store, admin.id)).cookie.split('=')[1] as string;
     const signedOut = { signin: '/signin', signup: '/signup', reset: '/reset', 'paper-anon': `/papers/${PAPER}` };
     const signedInPages = {
@@ -189,6 +190,13 @@ describe.skipIf(!haveChromium)('a member in Chromium', () => {
             expect(res?.status(), path).toBe(200);
             const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
             expect(overflow, `${name} on ${device} scrolls sideways`).toBeLessThanOrEqual(0);
+            if (name === 'settings') {
+              // The token table: on a phone one block per token, no column heading broken mid-word.
+              const shown = await page.locator('#tokens th').evaluateAll((ths) => ths.map((th) => th.getBoundingClientRect().height > 0));
+              expect(shown.length, 'token table').toBeGreaterThan(0);
+              expect(shown.every(Boolean)).toBe(device !== 'phone');
+              await expect(page.locator('#tokens td[data-label="Token"]').first().isVisible()).resolves.toBe(true);
+            }
             if (name === 'paper-member')
               await page
                 .locator('.tools details')

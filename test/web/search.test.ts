@@ -344,5 +344,13 @@ describe('/papers/trending', () => {
     const about = await getPage(t.app, '/about/trending');
     expect(about.status).toBe(200);
     expect(about.root.querySelector('h1')?.text).toBe('Trending');
+    // Written for readers: the formula and its weights, not the SQL or the source files.
+    const words = about.root.querySelector('main')?.text ?? '';
+    expect(words).toContain('GRAVITY');
+    for (const internal of ['UPDATE', 'src/', '.ts', 'docs/', 'For operators']) expect(words, internal).not.toContain(internal);
+    // Nor do the settings send a reader to a file of the repository.
+    const member = await makeMember(t.store);
+    const settings = await getPage(t.app, '/settings', await signedIn(t.store, member.id));
+    expect(settings.root.querySelector('main')?.text ?? '').not.toMatch(/docs\/|\.md\b|src\//);
   });
 });

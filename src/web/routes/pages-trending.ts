@@ -12,6 +12,8 @@ import { renderDocPage, renderTrendingPage, STALE_LIST_DAYS } from '../views/tre
 import { pageCount, pageParam, tooFar } from './pages-lists.ts';
 
 const TRENDING_DOC = fileURLToPath(new URL('../../../docs/trending.md', import.meta.url));
+/** Where docs/trending.md turns from readers to operators; /about/trending shows what comes before. */
+const OPERATORS_HEADING = '\n## For operators';
 /** The trending list is as deep as this many pages of FOLIO_PAGE_SIZE. */
 export const TRENDING_MAX_PAGES = 20;
 
@@ -56,7 +58,10 @@ export function registerTrendingPages(app: FastifyInstance, ctx: AppContext): vo
   app.get('/about/trending', async (req, reply) =>
     sendCached(ctx, req, reply, async () => {
       // Raw HTML off: the page is made from the Markdown alone.
-      doc ??= new MarkdownIt({ html: false, linkify: false }).render(readFileSync(TRENDING_DOC, 'utf8'));
+      // Readers get the formula and what it weighs; the part for operators (the SQL, the source files)
+      // stays in the repository's copy.
+      const forReaders = readFileSync(TRENDING_DOC, 'utf8').split(OPERATORS_HEADING)[0] as string;
+      doc ??= new MarkdownIt({ html: false, linkify: false }).render(forReaders);
       return htmlResponse(renderDocPage('How trending works', doc));
     }),
   );

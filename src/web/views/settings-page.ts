@@ -62,7 +62,7 @@ function password(d: SettingsData): Html {
 function tokens(d: SettingsData): Html {
   return html`<section class="settings-section" id="tokens" aria-labelledby="tokens-h">
   <h2 id="tokens-h">API tokens</h2>
-  <p>Scripts use a token to upvote, comment and submit through the API: <code>Authorization: Bearer folio_…</code>. The API is described in Folio’s <code>docs/api.md</code>.</p>
+  <p>Scripts use a token to upvote, comment and submit through the API: <code>Authorization: Bearer folio_…</code>. The read API answers as Hugging Face’s Papers API does (for example <a href="/api/daily_papers">/api/daily_papers</a>), so its clients work here too.</p>
   ${
     d.newToken
       ? html`<div class="notice notice--ok token-once" role="status"><p>Your new token “${d.newToken.name}”. Copy it now: it is not shown again.</p><p><code class="token-once__value" data-select-all>${d.newToken.token}</code></p></div>`
@@ -70,14 +70,14 @@ function tokens(d: SettingsData): Html {
   }
   ${
     d.tokens.length
-      ? html`<table class="table"><thead><tr><th scope="col">Name</th><th scope="col">Token</th><th scope="col">Created</th><th scope="col">Last used</th><th scope="col"><span class="visually-hidden">Revoke</span></th></tr></thead><tbody>
+      ? html`<div class="table-wrap"><table class="table table--stack"><thead><tr><th scope="col">Name</th><th scope="col">Token</th><th scope="col">Created</th><th scope="col">Last used</th><th scope="col"><span class="visually-hidden">Revoke</span></th></tr></thead><tbody>
     ${d.tokens.map(
       (
         t,
-      ) => html`<tr><td>${t.name}</td><td><code>${t.prefix}…</code></td><td>${mediumDay(t.created_at)}</td><td>${t.last_used_at ? mediumDay(t.last_used_at) : 'never'}</td>
+      ) => html`<tr><td data-label="Name">${t.name}</td><td data-label="Token"><code>${t.prefix}…</code></td><td data-label="Created">${mediumDay(t.created_at)}</td><td data-label="Last used">${t.last_used_at ? mediumDay(t.last_used_at) : 'never'}</td>
       <td><form method="post" action="/settings/tokens/${t.id}/revoke">${csrfField(d.csrf)}<button class="button button--small button--danger" type="submit" aria-label="Revoke token ${t.name}">Revoke</button></form></td></tr>`,
     )}
-  </tbody></table>`
+  </tbody></table></div>`
       : html`<p class="muted">No tokens yet.</p>`
   }
   ${
