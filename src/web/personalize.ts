@@ -2,7 +2,8 @@
 // signed-in member the cached bytes are copied with (1) the header's account corner replaced,
 // (2) the CSRF token filled into every form's empty `_csrf` field, (3) the member's own upvotes
 // pressed, found with one query over the paper ids on the page, and (4) the digest invitation left
-// out for a member who subscribed (one query, on pages that have it). So a member never gets another
+// out for a member who subscribed (one query, on pages that have it), and (5) markup for members only
+// unwrapped from the HTML comment it travels in. So a member never gets another
 // member's header from the cache, and the expensive part (lists, KaTeX) is still rendered once.
 //
 // Each page is cut once into a template (byte pieces between the places that change), kept beside its
@@ -12,10 +13,23 @@ import { votedAmong } from '../actions/votes.ts';
 import { subscriptionByEmail, subscriptionOfMember } from '../db/queries/digests.ts';
 import type { AppContext } from './context.ts';
 import { escapeHtml } from './html.ts';
-import { ACCOUNT_END, ACCOUNT_START, DIGEST_BANNER_END, DIGEST_BANNER_START, memberNav } from './views/account-nav.ts';
+import {
+  ACCOUNT_END,
+  ACCOUNT_START,
+  DIGEST_BANNER_END,
+  DIGEST_BANNER_START,
+  MEMBERS_ONLY_END,
+  MEMBERS_ONLY_START,
+  memberNav,
+} from './views/account-nav.ts';
 import { voteAttrs } from './views/components.ts';
 
-type Slot = { kind: 'account' } | { kind: 'csrf' } | { kind: 'vote'; id: string } | { kind: 'banner'; text: Buffer };
+type Slot =
+  | { kind: 'account' }
+  | { kind: 'csrf' }
+  | { kind: 'vote'; id: string }
+  | { kind: 'banner'; text: Buffer }
+  | { kind: 'members-only'; inner: string };
 
 interface Template {
   pieces: Buffer[];
@@ -29,6 +43,7 @@ const PLACES = new RegExp(
   [
     `${ACCOUNT_START}[\\s\\S]*?${ACCOUNT_END}`,
     `${DIGEST_BANNER_START}[\\s\\S]*?${DIGEST_BANNER_END}`,
+    `${MEMBERS_ONLY_START}[\\s\\S]*?${MEMBERS_ONLY_END}`,
     EMPTY_CSRF,
     voteAttrs('\u0000', false)
       .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
@@ -51,6 +66,8 @@ export function buildTemplate(body: string): Template {
     pieces.push(Buffer.from(body.slice(last, at)));
     if (m[0].startsWith(ACCOUNT_START)) slots.push({ kind: 'account' });
     else if (m[0].startsWith(DIGEST_BANNER_START)) slots.push({ kind: 'banner', text: Buffer.from(m[0]) });
+    else if (m[0].startsWith(MEMBERS_ONLY_START))
+      slots.push({ kind: 'members-only', inner: m[0].slice(MEMBERS_ONLY_START.length, -MEMBERS_ONLY_END.length) });
     else if (m[0] === EMPTY_CSRF) slots.push({ kind: 'csrf' });
     else {
       const id = unescapeAttr(m[1] as string);
@@ -89,10 +106,13 @@ export async function personalize(ctx: AppContext, req: FastifyRequest, body: st
   const sub = banner ? ((await subscriptionOfMember(ctx.store.db, m.id)) ?? (await subscriptionByEmail(ctx.store.db, m.email))) : undefined;
   const subscribed = sub !== undefined && sub.status !== 'unsubscribed';
   const out: Buffer[] = [];
+  // Members-only markup may hold forms: their empty CSRF fields are filled as everywhere else.
+  const csrfFilled = (inner: string) => Buffer.from(inner.replaceAll(EMPTY_CSRF, csrf.toString()));
   t.slots.forEach((slot, i) => {
     out.push(t.pieces[i] as Buffer);
     if (slot.kind === 'account') out.push(account);
     else if (slot.kind === 'csrf') out.push(csrf);
+    else if (slot.kind === 'members-only') out.push(csrfFilled(slot.inner));
     else if (slot.kind === 'banner') {
       if (!subscribed) out.push(slot.text);
     } else out.push(Buffer.from(voteAttrs(slot.id, voted.has(slot.id))));

@@ -185,6 +185,12 @@ describe('organisations and links', () => {
     const org = await getPage(t.app, '/orgs/lab');
     expect(text(org.root.querySelector('.org-members'))).toContain('Ada Lovelace');
     expect(org.root.querySelector('[data-paper-link][href="/papers/2606.40001"]')).not.toBeNull();
+    // "Manage members" is for members: a visitor gets the cached page without it, a member with it.
+    const manage = 'a[href="/orgs/lab/members"]';
+    expect(org.root.querySelector(manage)).toBeNull();
+    const asMember = await getPage(t.app, '/orgs/lab', ada);
+    expect(asMember.root.querySelector(manage)?.text).toBe('Manage members');
+    expect((await getPage(t.app, '/orgs/lab')).root.querySelector(manage)).toBeNull();
     // A member may leave; another member may not remove them.
     const adaRow = await t.store.db.selectFrom('org_members').select('user_id').where('user_id', '=', adaM.id).executeTakeFirstOrThrow();
     expect((await postForm(t.app, `/orgs/lab/members/${adaRow.user_id}/remove`, {}, mod)).statusCode).toBe(403);

@@ -2,7 +2,7 @@
 // for a signed-in member, web/personalize.ts swaps in the member's version on the way out.
 import type { Member } from '../../db/queries/members.ts';
 import { canModerate } from '../../domain/roles.ts';
-import { type Html, html } from '../html.ts';
+import { type Html, html, trusted } from '../html.ts';
 import { avatar, submitterPath } from './components.ts';
 
 export const ACCOUNT_START = '<!--account-->';
@@ -10,6 +10,17 @@ export const ACCOUNT_END = '<!--/account-->';
 /** Around the digest invitation on list pages: a member who already subscribed does not see it. */
 export const DIGEST_BANNER_START = '<!--digest-banner-->';
 export const DIGEST_BANNER_END = '<!--/digest-banner-->';
+/**
+ * Markup for signed-in members only, on a page cached for everyone: it travels inside an HTML comment
+ * (which no visitor sees) and personalize.ts unwraps it for a member. Site-made markup only, never
+ * containing `-->`.
+ */
+export const MEMBERS_ONLY_START = '<!--members-only:';
+export const MEMBERS_ONLY_END = ':members-only-->';
+export function membersOnly(markup: Html): Html {
+  if (markup.value.includes('-->')) throw new Error('members-only markup cannot hold "-->"');
+  return trusted(`${MEMBERS_ONLY_START}${markup.value}${MEMBERS_ONLY_END}`);
+}
 
 export function anonymousNav(): Html {
   return html`<nav class="account" aria-label="Account"><a class="account__link" href="/signin">Sign in</a><a class="button button--primary account__signup" href="/signup">Sign up</a></nav>`;

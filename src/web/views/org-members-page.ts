@@ -3,6 +3,7 @@ import type { OrgMemberView } from '../../actions/organisations.ts';
 import type { Member } from '../../db/queries/members.ts';
 import type { OrgRow } from '../../db/queries/papers.ts';
 import { type Html, html } from '../html.ts';
+import { membersOnly } from './account-nav.ts';
 import { avatar, orgPath, submitterPath } from './components.ts';
 import { csrfField, field, notice } from './forms.ts';
 import { renderPage } from './layout.ts';
@@ -28,7 +29,7 @@ export function orgMemberChips(org: OrgRow, members: OrgMemberView[]): Html {
         )}</ul>`
       : html`<p class="muted">No members on this site yet.</p>`
   }
-  <p><a href="${orgPath(org.name)}/members">Manage members</a></p>
+  ${membersOnly(html`<p><a href="${orgPath(org.name)}/members">Manage members</a></p>`)}
 </section>`;
 }
 
