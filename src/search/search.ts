@@ -70,6 +70,8 @@ export interface SearchResponse {
   hits: SearchHit[];
   /** Results reachable by paging (capped at the rankers' depth). */
   total: number;
+  /** Hybrid: how many papers hold every word of the query (capped at RANKER_DEPTH); the rest are close in meaning. */
+  wordMatches?: number;
   notes: SearchNote[];
 }
 
@@ -202,5 +204,6 @@ export async function search(svc: SearchService, req: SearchRequest): Promise<Se
   if (parsed.problem) return { ...base, problem: parsed.problem, hits: [], total: 0 };
   const page = ranked.fused.slice(req.offset, req.offset + req.limit);
   const hits = await hydrateHits(svc, parsed, page, ranked);
-  return { ...base, hits, total: ranked.fused.length };
+  const wordMatches = ranked.used === 'hybrid' ? { wordMatches: ranked.keyword?.ids.length ?? 0 } : {};
+  return { ...base, hits, total: ranked.fused.length, ...wordMatches };
 }

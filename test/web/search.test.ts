@@ -178,6 +178,22 @@ describe('with the meaning index', () => {
       expect(body).not.toContain('<script>');
     });
 
+    it('says how many results hold the words, and when they are only close in meaning', async () => {
+      const summary = async (q: string) => (await getPage(t.app, `/search?q=${encodeURIComponent(q)}`)).root;
+      const found = await summary('video generation');
+      expect(found.querySelector('.search-summary')?.text).toMatch(/· [\d,]+( or more)? holds? your words/);
+      expect(found.querySelector('.search-summary')?.text).not.toContain('+');
+      // A word no paper has: nothing holds all the words, and no result claims to.
+      const none = await summary('zqxjvw video generation');
+      expect(none.querySelectorAll('[data-paper-item]').length).toBeGreaterThan(0);
+      expect(none.querySelector('.search-summary')?.text).toContain(
+        'no paper holds all these words: the results are only close in meaning',
+      );
+      const labels = none.querySelectorAll('.meta__match').map((l) => l.text);
+      expect(labels.length).toBeGreaterThan(0);
+      expect(new Set(labels)).toEqual(new Set(['Close in meaning']));
+    });
+
     it('keeps the chosen mode and filters, and pages on', async () => {
       const { root } = await getPage(t.app, '/search?q=learning&mode=keyword&hasCode=1&p=2');
       expect(root.querySelector('input[name="mode"][value="keyword"]')?.hasAttribute('checked')).toBe(true);

@@ -6,10 +6,10 @@ import type { SearchFilters } from '../../search/filters.ts';
 import type { Piece } from '../../search/highlight.ts';
 import { highlight } from '../../search/highlight.ts';
 import type { ParsedQuery } from '../../search/keyword/query.ts';
-import { SEARCH_MODES, type SearchHit, type SearchMode, type SearchResponse } from '../../search/search.ts';
+import { RANKER_DEPTH, SEARCH_MODES, type SearchHit, type SearchMode, type SearchResponse } from '../../search/search.ts';
 import { escapeHtml, type Html, html, trusted } from '../html.ts';
 import { authorsShort, githubLink, ICONS, orgLink, paperDomId, paperPath, visibleAuthors, voteButton } from './components.ts';
-import { mediumDay, plural } from './format.ts';
+import { agree, mediumDay, plural } from './format.ts';
 import { renderPage } from './layout.ts';
 import { hasMath, renderTex, splitMath } from './math.ts';
 import { newTexBudget } from './tex-budget.ts';
@@ -182,10 +182,19 @@ export function renderResults(d: SearchPageData): string {
   }
   const more = r.total > first + r.hits.length;
   const shown = `${first + 1}–${first + r.hits.length}`;
-  const count =
-    r.used === 'keyword' && more
-      ? `Results ${shown}`
-      : `Results ${shown} of ${r.total}${r.total >= 200 && r.used !== 'keyword' ? '+' : ''}`;
+  // Say what the results are: how many hold the words, and that the others are only close in meaning.
+  // No "of N+": past the rankers' depth the count would be a guess.
+  const exact = !more && d.page === 1;
+  const count = exact ? `Results ${shown} of ${r.total}` : `Results ${shown}`;
+  const km = r.wordMatches;
+  const holding =
+    km === undefined
+      ? ''
+      : km === 0
+        ? ' · no paper holds all these words: the results are only close in meaning'
+        : km >= r.total
+          ? ` · ${km >= RANKER_DEPTH ? `${plural(km, 'paper')} or more` : plural(km, 'paper')} ${agree(km, 'holds', 'hold')} your words`
+          : ` · ${km >= RANKER_DEPTH ? `${km.toLocaleString('en-US')} or more` : km.toLocaleString('en-US')} ${agree(km, 'holds', 'hold')} your words, the others are close in meaning`;
   const pagerNav =
     d.page > 1 || more
       ? html`<nav class="pager" aria-label="Result pages">
@@ -194,7 +203,7 @@ export function renderResults(d: SearchPageData): string {
   ${more ? html`<a class="button" rel="next" href="${searchHref(d, { page: d.page + 1 })}">Next →</a>` : html`<span></span>`}
 </nav>`
       : '';
-  return html`${noteList}<p class="search-summary">${count} for “${d.q}” · ${MODE_LABELS[r.used].label.toLowerCase()}</p>
+  return html`${noteList}<p class="search-summary">${count} for “${d.q}” · ${MODE_LABELS[r.used].label.toLowerCase()}${holding}</p>
 <ol class="papers" data-paper-list>
 ${r.hits.map((h, i) => resultItem(h, r.parsed, first + i + 1, r.used === 'hybrid'))}
 </ol>
