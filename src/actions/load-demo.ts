@@ -6,6 +6,12 @@ import type { Database } from '../db/schema.ts';
 import { type ImportReport, importFiles } from './import-files.ts';
 
 export const DEMO_DIR = fileURLToPath(new URL('../../demo/hf-daily', import.meta.url));
+/**
+ * The arXiv listings' records of the demo papers that the listings hold (374 of 1,308): Daily Papers
+ * bodies carry no arXiv category, the listings do, so the demo's category filter, digest topics and
+ * paper pages have real categories to show.
+ */
+export const DEMO_LISTINGS_DIR = fileURLToPath(new URL('../../demo/arxiv-listings', import.meta.url));
 
 export async function isEmpty(db: Kysely<Database>): Promise<boolean> {
   const row = await db.selectFrom('papers').select('id').limit(1).executeTakeFirst();
@@ -13,7 +19,13 @@ export async function isEmpty(db: Kysely<Database>): Promise<boolean> {
 }
 
 /** Loads the demo data when the store holds no paper yet; returns null when it did nothing. */
-export async function loadDemoIfEmpty(db: Kysely<Database>, dir = DEMO_DIR): Promise<ImportReport | null> {
+export async function loadDemoIfEmpty(
+  db: Kysely<Database>,
+  dirs: readonly string[] = [DEMO_DIR, DEMO_LISTINGS_DIR],
+): Promise<ImportReport | null> {
   if (!(await isEmpty(db))) return null;
-  return importFiles(db, [join(dir)]);
+  return importFiles(
+    db,
+    dirs.map((d) => join(d)),
+  );
 }

@@ -4,7 +4,8 @@ import { html } from '../html.ts';
 import { renderPage } from './layout.ts';
 
 const HEADINGS: Record<number, string> = {
-  400: 'That address does not look right',
+  // A 400 comes from a form as often as from an address: the heading fits both, the message says what.
+  400: 'That did not work',
   401: 'Please sign in',
   403: 'Not allowed',
   404: 'Page not found',
