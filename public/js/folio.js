@@ -107,6 +107,27 @@
   });
 })();
 
+// Posts a vote form with fetch and returns the server's JSON answer. On any failure the form is posted
+// the plain way instead, so the server says what went wrong on a page, and null comes back.
+async function postInPlace(form, name, value) {
+  const body = new URLSearchParams(new FormData(form));
+  body.set(name, value);
+  try {
+    const res = await fetch(form.action, { method: 'POST', body, headers: { accept: 'application/json' }, credentials: 'same-origin' });
+    if (!res.ok) throw new Error(String(res.status));
+    return await res.json();
+  } catch {
+    // form.submit() sends no button value: add it.
+    const input = document.createElement('input');
+    input.type = 'hidden';
+    input.name = name;
+    input.value = value;
+    form.append(input);
+    form.submit();
+    return null;
+  }
+}
+
 // Upvotes without a reload: the vote form is posted with fetch (same fields, same CSRF token) and the
 // count and pressed state change in place. Signed-out visitors (no token in the form) and any failure
 // fall back to the plain form post, which works without JS.
@@ -137,29 +158,9 @@
     e.preventDefault();
     if (button.getAttribute('aria-busy') === 'true') return;
     button.setAttribute('aria-busy', 'true');
-    const body = new URLSearchParams(new FormData(form));
-    body.set('vote', button.value);
-    try {
-      const res = await fetch(form.action, {
-        method: 'POST',
-        body,
-        headers: { accept: 'application/json' },
-        credentials: 'same-origin',
-      });
-      if (!res.ok) throw new Error(String(res.status));
-      show(button, await res.json());
-    } catch {
-      button.removeAttribute('aria-busy');
-      // Let the server say what went wrong, on a page (form.submit() sends no button value: add it).
-      const vote = document.createElement('input');
-      vote.type = 'hidden';
-      vote.name = 'vote';
-      vote.value = button.value;
-      form.append(vote);
-      form.submit();
-      return;
-    }
+    const state = await postInPlace(form, 'vote', button.value);
     button.removeAttribute('aria-busy');
+    if (state) show(button, state);
   });
 })();
 
@@ -241,22 +242,8 @@
     e.preventDefault();
     if (form.getAttribute('aria-busy') === 'true') return;
     form.setAttribute('aria-busy', 'true');
-    const body = new URLSearchParams(new FormData(form));
-    body.set('value', button.value);
-    try {
-      const res = await fetch(form.action, { method: 'POST', body, headers: { accept: 'application/json' }, credentials: 'same-origin' });
-      if (!res.ok) throw new Error(String(res.status));
-      show(form, (await res.json()).value);
-    } catch {
-      form.removeAttribute('aria-busy');
-      const value = document.createElement('input');
-      value.type = 'hidden';
-      value.name = 'value';
-      value.value = button.value;
-      form.append(value);
-      form.submit();
-      return;
-    }
+    const state = await postInPlace(form, 'value', button.value);
     form.removeAttribute('aria-busy');
+    if (state) show(form, state.value);
   });
 })();
