@@ -1,5 +1,4 @@
 // The demo data loaded into an empty instance on first start, so that `npm start` shows a living site.
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
@@ -24,8 +23,5 @@ export async function loadDemoIfEmpty(
   dirs: readonly string[] = [DEMO_DIR, DEMO_LISTINGS_DIR],
 ): Promise<ImportReport | null> {
   if (!(await isEmpty(db))) return null;
-  return importFiles(
-    db,
-    dirs.map((d) => join(d)),
-  );
+  return importFiles(db, [...dirs]);
 }

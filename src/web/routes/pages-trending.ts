@@ -60,8 +60,9 @@ export function registerTrendingPages(app: FastifyInstance, ctx: AppContext): vo
       // Raw HTML off: the page is made from the Markdown alone.
       // Readers get the formula and what it weighs; the part for operators (the SQL, the source files)
       // stays in the repository's copy.
-      const forReaders = readFileSync(TRENDING_DOC, 'utf8').split(OPERATORS_HEADING)[0] as string;
-      doc ??= new MarkdownIt({ html: false, linkify: false }).render(forReaders);
+      doc ??= new MarkdownIt({ html: false, linkify: false }).render(
+        readFileSync(TRENDING_DOC, 'utf8').split(OPERATORS_HEADING)[0] as string,
+      );
       return htmlResponse(renderDocPage('How trending works', doc));
     }),
   );

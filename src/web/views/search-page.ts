@@ -160,6 +160,15 @@ function tips(): Html {
 </section>`;
 }
 
+/** Hybrid results: how many hold the query's words (the ranker stops counting at its depth). */
+function wordMatchesNote(km: number | undefined, total: number): string {
+  if (km === undefined) return '';
+  if (km === 0) return ' · no paper holds all these words: the results are only close in meaning';
+  const all = km >= total;
+  const subject = `${all ? plural(km, 'paper') : km.toLocaleString('en-US')}${km >= RANKER_DEPTH ? ' or more' : ''}`;
+  return ` · ${subject} ${agree(km, 'holds', 'hold')} your words${all ? '' : ', the others are close in meaning'}`;
+}
+
 /** The results part: what /search/results returns and the live search replaces. */
 export function renderResults(d: SearchPageData): string {
   const r = d.result;
@@ -186,15 +195,7 @@ export function renderResults(d: SearchPageData): string {
   // No "of N+": past the rankers' depth the count would be a guess.
   const exact = !more && d.page === 1;
   const count = exact ? `Results ${shown} of ${r.total}` : `Results ${shown}`;
-  const km = r.wordMatches;
-  const holding =
-    km === undefined
-      ? ''
-      : km === 0
-        ? ' · no paper holds all these words: the results are only close in meaning'
-        : km >= r.total
-          ? ` · ${km >= RANKER_DEPTH ? `${plural(km, 'paper')} or more` : plural(km, 'paper')} ${agree(km, 'holds', 'hold')} your words`
-          : ` · ${km >= RANKER_DEPTH ? `${km.toLocaleString('en-US')} or more` : km.toLocaleString('en-US')} ${agree(km, 'holds', 'hold')} your words, the others are close in meaning`;
+  const holding = wordMatchesNote(r.wordMatches, r.total);
   const pagerNav =
     d.page > 1 || more
       ? html`<nav class="pager" aria-label="Result pages">

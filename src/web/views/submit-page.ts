@@ -2,6 +2,7 @@
 import type { ErrorLink } from '../errors.ts';
 import { type Html, html } from '../html.ts';
 import { paperPath } from './components.ts';
+import { messageWithLink } from './error.ts';
 import { plural } from './format.ts';
 import { card, csrfField, field, notice } from './forms.ts';
 import { renderPage } from './layout.ts';
@@ -32,7 +33,7 @@ export function renderSubmitPage(d: SubmitPageData): string {
   const body = card(
     'Submit a paper',
     html`${d.done ? notice(html`Submitted: <a href="${paperPath(d.done.paperId)}">${d.done.title}</a> is on the list of <a href="/papers/date/${d.done.day}">${d.done.day}</a>.`, 'ok') : ''}
-${notice(d.error ? html`${d.error}${d.errorLink ? html` <a href="${d.errorLink.href}">${d.errorLink.text}</a>` : ''}` : undefined)}
+${notice(d.error ? messageWithLink(d.error, d.errorLink) : undefined)}
 <p>Put a paper on today’s list, for the community to upvote and discuss. Folio looks it up in its own corpus, or on arXiv.</p>
 ${rules(d)}
 ${
