@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../../src/db/connection.ts';
@@ -21,6 +21,12 @@ const WRITES_PER_SECOND = 25;
 /** The writer gives up after this long, so that a backup that never finishes under writes ends the test. */
 const WRITER_CAP_MS = 60_000;
 const PAPER = '2601.00001';
+const AS_NOBODY = ['--reuid=65534', '--regid=65534', '--clear-groups'];
+const NOBODY_CAN_RUN_FOLIO =
+  process.getuid?.() === 0 &&
+  spawnSync('setpriv', [...AS_NOBODY, process.execPath, '-e', 'require("node:fs").accessSync(process.argv[1])', resolve('bin/folio.js')], {
+    timeout: 30_000,
+  }).status === 0;
 
 let dir: string;
 let out: string;
@@ -114,13 +120,14 @@ describe('backup under writes', () => {
     expect(run.stderr).not.toMatch(/\n\s+at /);
   });
 
-  // Root may write anywhere: the test runs the command as `nobody`, which only root can do.
-  it.skipIf(process.getuid?.() !== 0)(
+  // Root may write anywhere: the test runs the command as `nobody`, which only root can do, and which
+  // needs a checkout `nobody` can read (not one inside a private `mktemp -d` folder).
+  it.skipIf(!NOBODY_CAN_RUN_FOLIO)(
     'fails at once with one line, naming the folder, for a user who cannot write the data folder',
     async () => {
       const target = join(out, 'locked');
       mkdirSync(target, { mode: 0o755 });
-      const asNobody = ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, 'bin/folio.js'];
+      const asNobody = [...AS_NOBODY, process.execPath, 'bin/folio.js'];
       const r = spawnSync('setpriv', [...asNobody, 'backup', join(target, 'x.sqlite')], { env: env(), encoding: 'utf8', timeout: 60_000 });
       expect(r.signal).toBeNull();
       expect(r.status).toBe(1);
