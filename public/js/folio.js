@@ -247,3 +247,14 @@ async function postInPlace(form, name, value) {
     if (state) show(form, state.value);
   });
 })();
+
+// A form shown again after a refusal: its summary of what to correct takes focus (and so is read out),
+// and a reply or edit box that holds a field to correct is open. Without JS the page says the same.
+(() => {
+  const summary = document.querySelector('[data-form-problems]');
+  for (const bad of document.querySelectorAll('[aria-invalid="true"]')) {
+    const box = bad.closest('details');
+    if (box) box.open = true;
+  }
+  if (summary) summary.focus();
+})();

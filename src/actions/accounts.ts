@@ -28,7 +28,7 @@ import { enqueueMail } from '../email/outbox.ts';
 import { resetPasswordMail } from '../email/reset-password.ts';
 import { dummyHash, hashPassword, needsRehash, verifyPassword } from '../security/passwords.ts';
 import { newToken, sha256Hex } from '../security/tokens.ts';
-import { ActionError } from './errors.ts';
+import { ActionError, invalidField, throwProblems } from './errors.ts';
 
 type Db = Kysely<Database>;
 type Trx = Transaction<Database>;
@@ -56,7 +56,7 @@ async function issueEmailToken(
 }
 
 function check(problem: string | null, field: string): void {
-  if (problem) throw new ActionError(400, problem, `invalid_${field}`);
+  if (problem) throw invalidField(field, problem);
 }
 
 export interface SignUpProps {
@@ -86,10 +86,13 @@ export async function signUp(p: SignUpProps): Promise<SignUpResult> {
   const now = p.now ?? new Date();
   const email = normaliseEmail(p.email);
   const fullname = p.fullname?.trim() ?? '';
-  check(usernameProblem(p.username), 'username');
-  check(emailProblem(email), 'email');
-  check(passwordProblem(p.password, { username: p.username, email, fullname }), 'password');
-  check(fullnameProblem(fullname), 'fullname');
+  // Every field at once: nobody should fix the username only to be told about the password.
+  throwProblems({
+    username: usernameProblem(p.username),
+    email: emailProblem(email),
+    password: passwordProblem(p.password, { username: p.username, email, fullname }),
+    fullname: fullnameProblem(fullname),
+  });
   // Hashed whether or not the address is known: both answers cost the same.
   const hash = await hashPassword(p.password);
   try {
@@ -99,7 +102,7 @@ export async function signUp(p: SignUpProps): Promise<SignUpResult> {
     // Two sign-ups racing for one name or address: the constraint decides. A lost race for the
     // username is said; one for the address is answered like any known address.
     if (await usernameTaken(p.db, p.username)) {
-      throw new ActionError(409, 'This username was taken a moment ago. Choose another.', 'taken');
+      throw new ActionError(409, 'This username was taken a moment ago. Choose another.', 'taken', {}, 'username');
     }
     return insertMember(p, email, fullname, hash, now);
   }
@@ -109,7 +112,7 @@ async function insertMember(p: SignUpProps, email: string, fullname: string, has
   return p.db.transaction().execute(async (trx) => {
     // Usernames are public (every profile shows one), so a taken one is said plainly.
     if (await usernameTaken(trx, p.username))
-      throw new ActionError(409, `The username "${p.username}" is taken. Choose another.`, 'username_taken');
+      throw new ActionError(409, `The username "${p.username}" is taken. Choose another.`, 'username_taken', {}, 'username');
     const owner = await trx
       .selectFrom('accounts as a')
       .innerJoin('users as u', 'u.id', 'a.user_id')
@@ -118,7 +121,7 @@ async function insertMember(p: SignUpProps, email: string, fullname: string, has
       .executeTakeFirst();
     if (owner) {
       if (p.whenEmailTaken === 'refuse') {
-        throw new ActionError(409, 'An account with this email address exists.', 'email_taken');
+        throw new ActionError(409, 'An account with this email address exists.', 'email_taken', {}, 'email');
       }
       await enqueueMail(trx, { to: email, ...accountExistsMail(p.mail, { username: owner.username }) }, iso(now));
       return { userId: null };

@@ -8,6 +8,7 @@ import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { type FieldMessages, fieldMessagesOf } from '../actions/errors.ts';
 import type { Config } from '../config.ts';
 import type { Store } from '../db/connection.ts';
 import { isStoreDamaged, isStoreUnavailable } from '../db/store-errors.ts';
@@ -25,6 +26,11 @@ import { registerSecurityHeaders, securityHeaders } from './security-headers.ts'
 import { renderErrorPage } from './views/error.ts';
 
 /** Request bodies above this are refused with 413 (forms and API calls are small). */
+/** The API's one error shape: `{error}`, with a `code` for programs and a message per field of a form. */
+function errorBody(error: string, code: string | undefined, fields: FieldMessages) {
+  return { error, ...(code ? { code } : {}), ...(Object.keys(fields).length ? { fields } : {}) };
+}
+
 export const MAX_BODY_BYTES = 64 * 1024;
 /** What a 503 for a store that is briefly away asks the client to wait. */
 export const STORE_RETRY_AFTER_SECONDS = 5;
@@ -159,7 +165,7 @@ export async function buildApp(config: Config, store: Store, opts: { logger?: bo
     }
     reply.status(status);
     const code = err instanceof HttpError && 'code' in err && typeof err.code === 'string' ? err.code : undefined;
-    if (isApi(req.url)) return reply.type('application/json; charset=utf-8').send(code ? { error: message, code } : { error: message });
+    if (isApi(req.url)) return reply.type('application/json; charset=utf-8').send(errorBody(message, code, fieldMessagesOf(err)));
     const link = err instanceof HttpError ? err.link : undefined;
     return sendErrorPage(req, reply, renderErrorPage(status, message, link));
   });

@@ -14,14 +14,14 @@ import {
   signUp,
   verifyCredentials,
 } from '../../actions/accounts.ts';
-import { ActionError } from '../../actions/errors.ts';
+import { ActionError, type FieldMessages, fieldMessagesOf } from '../../actions/errors.ts';
 import { normaliseEmail } from '../../domain/accounts.ts';
 import { sha256Hex } from '../../security/tokens.ts';
 import { clearSessionCookie, formToken, refererPath, safeReturnTo, setSessionCookie } from '../auth.ts';
 import type { AppContext } from '../context.ts';
 import { HttpError } from '../errors.ts';
 import { enforceRateLimit } from '../rate-limit.ts';
-import { formText, parseForm, sendPage } from '../send-page.ts';
+import { formText, formValues, parseForm, sendPage } from '../send-page.ts';
 import { renderConfirm, renderResetForm, renderResetRequest, renderSignIn, renderSignUp } from '../views/account-pages.ts';
 
 const SignInForm = z.object({
@@ -43,6 +43,12 @@ const TokenForm = z.object({ token: formText(300).default('') });
 /** Errors a form shows in place (with the typed values kept) rather than on an error page. */
 function formError(e: unknown): HttpError | undefined {
   return e instanceof HttpError && e.status < 500 ? e : undefined;
+}
+
+/** A refusal as the form shows it: messages beside their fields, or one for the whole form. */
+function formRefusal(err: HttpError): { error: string } | { errors: FieldMessages } {
+  const errors = fieldMessagesOf(err);
+  return Object.keys(errors).length ? { errors } : { error: err.message };
 }
 
 function queryReturnTo(req: FastifyRequest): string | undefined {
@@ -104,8 +110,8 @@ export function registerAccountPages(app: FastifyInstance, ctx: AppContext): voi
 
   app.post('/signup', async (req, reply) => {
     if (!ctx.config.signupOpen) throw new HttpError(403, 'This site does not take new accounts at the moment.');
-    const f = parseForm(SignUpForm, req.body);
     try {
+      const f = parseForm(SignUpForm, req.body);
       await enforceRateLimit(ctx, 'signUpIp', req.ip);
       // A new account, or an address that had one (its owner is mailed): the same answer either way,
       // so the form tells nobody which addresses are members'. The new member signs in next.
@@ -135,17 +141,19 @@ export function registerAccountPages(app: FastifyInstance, ctx: AppContext): voi
       if (!err) throw e;
       reply.headers(err.headers);
       const csrf = await formToken(ctx, req, reply);
+      // What was typed comes back as it was sent (the password never does).
+      const v = formValues(req.body);
       return sendPage(
         ctx,
         req,
         reply,
         renderSignUp({
           csrf,
-          error: err.message,
-          username: f.username,
-          email: f.email,
-          fullname: f.fullname,
-          ...(f.return_to ? { returnTo: safeReturnTo(f.return_to) } : {}),
+          ...formRefusal(err),
+          username: v.username ?? '',
+          email: v.email ?? '',
+          fullname: v.fullname ?? '',
+          ...(v.return_to ? { returnTo: safeReturnTo(v.return_to) } : {}),
         }),
         err.status,
       );

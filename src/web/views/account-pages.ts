@@ -1,15 +1,21 @@
 // Sign up, sign in, password reset and email confirmation pages.
+
+import type { FieldMessages } from '../../actions/errors.ts';
 import { MIN_PASSWORD_CHARS } from '../../domain/accounts.ts';
 import { html } from '../html.ts';
-import { card, csrfField, field, notice } from './forms.ts';
+import { card, csrfField, field, formProblems, notice } from './forms.ts';
 import { renderPage, siteName } from './layout.ts';
 
 export interface FormState {
   csrf: string;
   error?: string;
+  /** Messages beside their fields, when the form comes back refused. */
+  errors?: FieldMessages;
   info?: string;
   returnTo?: string;
 }
+
+const SIGN_UP_LABELS = { username: 'Username', fullname: 'Name', email: 'Email address', password: 'Password' };
 
 function returnField(returnTo: string | undefined) {
   return returnTo ? html`<input type="hidden" name="return_to" value="${returnTo}">` : '';
@@ -35,13 +41,13 @@ export function renderSignUp(s: FormState & { username?: string; email?: string;
     'Create your account',
     s.closed
       ? html`<p>This site does not take new accounts at the moment. Ask its operator for one.</p>`
-      : html`${notice(s.error)}
+      : html`${formProblems({ ...(s.error ? { message: s.error } : {}), ...(s.errors ? { errors: s.errors } : {}) }, { labels: SIGN_UP_LABELS })}
 <form class="form" method="post" action="/signup" novalidate>
   ${csrfField(s.csrf)}${returnField(s.returnTo)}
-  ${field({ label: 'Username', name: 'username', value: s.username ?? '', autocomplete: 'username', required: true, maxlength: 39, hint: 'Letters, digits, "-" and "_". Shown beside what you submit and write.', autofocus: true })}
-  ${field({ label: 'Name (optional)', name: 'fullname', value: s.fullname ?? '', autocomplete: 'name', maxlength: 80 })}
-  ${field({ label: 'Email address', name: 'email', type: 'email', value: s.email ?? '', autocomplete: 'email', required: true, hint: 'We send a link to confirm it. Never shown to others.' })}
-  ${field({ label: 'Password', name: 'password', type: 'password', autocomplete: 'new-password', required: true, minlength: MIN_PASSWORD_CHARS, hint: `At least ${MIN_PASSWORD_CHARS} characters and hard to guess (not your name or address): a few unrelated words make a good one.` })}
+  ${field({ label: 'Username', name: 'username', value: s.username ?? '', autocomplete: 'username', required: true, maxlength: 39, hint: 'Letters, digits, "-" and "_". Shown beside what you submit and write.', autofocus: !s.errors, error: s.errors?.username })}
+  ${field({ label: 'Name (optional)', name: 'fullname', value: s.fullname ?? '', autocomplete: 'name', maxlength: 80, error: s.errors?.fullname })}
+  ${field({ label: 'Email address', name: 'email', type: 'email', value: s.email ?? '', autocomplete: 'email', required: true, hint: 'We send a link to confirm it. Never shown to others.', error: s.errors?.email })}
+  ${field({ label: 'Password', name: 'password', type: 'password', autocomplete: 'new-password', required: true, minlength: MIN_PASSWORD_CHARS, hint: `At least ${MIN_PASSWORD_CHARS} characters and hard to guess (not your name or address): a few unrelated words make a good one.`, error: s.errors?.password })}
   <button class="button button--primary button--block" type="submit">Create account</button>
 </form>
 <p class="card__links">Have an account? <a href="/signin">Sign in</a></p>`,
