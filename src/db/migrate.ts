@@ -17,6 +17,7 @@ import * as m0007 from './migrations/0007_search.ts';
 import * as m0008 from './migrations/0008_hf_identities.ts';
 import * as m0009 from './migrations/0009_list_indexes.ts';
 import * as m0010 from './migrations/0010_category_facets.ts';
+import * as m0011 from './migrations/0011_list_view.ts';
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
@@ -34,6 +35,7 @@ export const MIGRATIONS: Record<string, DialectMigration> = {
   '0008_hf_identities': m0008,
   '0009_list_indexes': m0009,
   '0010_category_facets': m0010,
+  '0011_list_view': m0011,
 };
 
 /** Where the applied migrations are recorded (Kysely's table and layout, kept for existing stores). */

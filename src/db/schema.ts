@@ -1,6 +1,8 @@
 // Row types of every table, as Kysely sees them. Instants and days are ISO 8601 strings in both
 // dialects, so that rows compare and sort the same way everywhere; lists are JSON text.
+
 import type { Generated } from 'kysely';
+import type { ListView } from '../domain/list-view.ts';
 
 export interface PapersTable {
   id: string;
@@ -170,6 +172,8 @@ export interface AccountsTable {
   suspended_reason: string | null;
   created_at: string;
   password_changed_at: string;
+  /** How lists show papers to this member (domain/list-view.ts). */
+  list_view: Generated<ListView>;
 }
 
 export interface SessionsTable {

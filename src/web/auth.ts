@@ -34,8 +34,12 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Signed-out visitors are sent to /signin (pages) or refused with 401 (JSON), before the handler. */
     requireMember?: boolean;
-    /** `false` only for routes that mail clients post to without a page (one-click unsubscribe). */
-    csrf?: boolean;
+    /**
+     * `false` only for routes that mail clients post to without a page (one-click unsubscribe);
+     * `'same-site'` for a visitor's display preference posted from a cached page (no visitor token
+     * there): only the same-site check applies to visitors, members' posts still carry their token.
+     */
+    csrf?: boolean | 'same-site';
   }
 }
 
@@ -194,6 +198,7 @@ export function registerAuth(app: FastifyInstance, ctx: AppContext): void {
       if (!token || !safeEqual(token, req.session.csrf)) throw new HttpError(403, STALE_FORM);
       return;
     }
+    if (cfg.csrf === 'same-site') return;
     if (cfg.requireMember) {
       // Nothing can change without a member; send the visitor to sign in and back.
       if (wantsJson(req)) throw new HttpError(401, 'Sign in first.');

@@ -12,9 +12,11 @@ export async function sendCached(
   req: FastifyRequest,
   reply: FastifyReply,
   render: () => Promise<CachedResponse>,
+  /** A variant of the same URL for some readers (the compact list view): cached apart. */
+  variant = '',
 ): Promise<FastifyReply> {
   const generation = await dataGeneration(ctx.store.db);
-  const key = req.url;
+  const key = variant ? `${req.url}\u0000${variant}` : req.url;
   let res = ctx.cache.get(key, generation);
   if (!res) {
     res = await render();

@@ -328,6 +328,8 @@ describe('/papers/trending', () => {
       params: trendingParams(t.config),
       pager: { page: 1, pages: 1, href: () => '/papers/trending' },
       firstRank: 1,
+      view: 'full',
+      path: '/papers/trending',
       total: 0,
     });
     expect(page).not.toContain('The newest daily list here');

@@ -1,5 +1,7 @@
 // Accounts, sessions and API tokens: who a request comes from.
+
 import { type Kysely, sql, type Transaction } from 'kysely';
+import type { ListView } from '../../domain/list-view.ts';
 import type { Role } from '../../domain/roles.ts';
 import type { Database } from '../schema.ts';
 
@@ -15,6 +17,7 @@ export interface Member {
   role: Role;
   emailConfirmed: boolean;
   suspended: boolean;
+  listView: ListView;
 }
 
 interface MemberRow {
@@ -26,6 +29,7 @@ interface MemberRow {
   role: Role;
   email_confirmed_at: string | null;
   suspended_at: string | null;
+  list_view: ListView;
 }
 
 function toMember(r: MemberRow): Member {
@@ -38,6 +42,7 @@ function toMember(r: MemberRow): Member {
     role: r.role,
     emailConfirmed: r.email_confirmed_at !== null,
     suspended: r.suspended_at !== null,
+    listView: r.list_view,
   };
 }
 
@@ -45,7 +50,17 @@ function memberQuery(db: Db) {
   return db
     .selectFrom('accounts as a')
     .innerJoin('users as u', 'u.id', 'a.user_id')
-    .select(['u.id', 'u.username', 'u.fullname', 'u.avatar_url', 'a.email', 'a.role', 'a.email_confirmed_at', 'a.suspended_at']);
+    .select([
+      'u.id',
+      'u.username',
+      'u.fullname',
+      'u.avatar_url',
+      'a.email',
+      'a.role',
+      'a.email_confirmed_at',
+      'a.suspended_at',
+      'a.list_view',
+    ]);
 }
 
 export async function getMember(db: Db, userId: number): Promise<Member | undefined> {
@@ -170,4 +185,9 @@ export async function countAccounts(db: Db): Promise<number> {
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();
   return Number(r.n);
+}
+
+/** Remembers how lists show papers to this member. */
+export async function setListView(db: Db, userId: number, view: ListView): Promise<void> {
+  await db.updateTable('accounts').set({ list_view: view }).where('user_id', '=', userId).execute();
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.ts';
+import { registerListView } from '../list-view.ts';
 import { registerAdmin } from './admin.ts';
 import { registerAdminOutbox } from './admin-outbox.ts';
 import { registerDailyPapersApi } from './api-daily-papers.ts';
@@ -28,6 +29,7 @@ export function registerRoutes(app: FastifyInstance, ctx: AppContext): void {
   registerPapersApi(app, ctx);
   registerFeeds(app, ctx);
   registerListPages(app, ctx);
+  registerListView(app, ctx);
   registerPaperPage(app, ctx);
   // Search and discovery: /search, the search API, similar papers, for you, trending.
   registerSearch(app, ctx);

@@ -17,6 +17,7 @@ import {
 import { htmlResponse, sendCached } from '../cached.ts';
 import type { AppContext } from '../context.ts';
 import { badRequest, notFound } from '../errors.ts';
+import { listVariant, listViewOf } from '../list-view.ts';
 import { intParam, type Query } from '../params.ts';
 import { setSiteName } from '../views/layout.ts';
 import { periodPath, renderListPage } from '../views/list-page.ts';
@@ -55,31 +56,40 @@ async function showPeriod(
   resolve: () => Promise<{ period: Period; canonical?: string }>,
 ): Promise<FastifyReply> {
   const page = pageParam(req.query as Query);
-  return sendCached(ctx, req, reply, async () => {
-    const db = ctx.store.db;
-    const size = ctx.config.pageSize;
-    const { period, canonical } = await resolve();
-    const total = await countEntries(db, { start: period.start, end: period.end });
-    const pages = pageCount(total, size);
-    if (page > pages) throw tooFar(page, pages);
-    const rows = total ? await listEntries(db, { start: period.start, end: period.end, limit: size, offset: (page - 1) * size }) : [];
-    const near = await neighbourDays(db, period.start, period.end);
-    const anchor = period.kind === 'day' ? period.key : ((await latestDayWithin(db, period.start, period.end)) ?? period.start);
-    const path = periodPath(period);
-    return htmlResponse(
-      renderListPage({
-        period,
-        rows,
-        total,
-        firstRank: (page - 1) * size + 1,
-        pager: { page, pages, href: (n) => (n === 1 ? path : `${path}?p=${n}`) },
-        ...(near.prev ? { prev: periodContaining(period.kind, near.prev), prevDay: near.prev } : {}),
-        ...(near.next ? { next: periodContaining(period.kind, near.next), nextDay: near.next } : {}),
-        tabs: tabsFor(anchor),
-        ...(canonical ? { canonical: `${ctx.config.baseUrl}${canonical}` } : {}),
-      }),
-    );
-  });
+  const view = listViewOf(req);
+  return sendCached(
+    ctx,
+    req,
+    reply,
+    async () => {
+      const db = ctx.store.db;
+      const size = ctx.config.pageSize;
+      const { period, canonical } = await resolve();
+      const total = await countEntries(db, { start: period.start, end: period.end });
+      const pages = pageCount(total, size);
+      if (page > pages) throw tooFar(page, pages);
+      const rows = total ? await listEntries(db, { start: period.start, end: period.end, limit: size, offset: (page - 1) * size }) : [];
+      const near = await neighbourDays(db, period.start, period.end);
+      const anchor = period.kind === 'day' ? period.key : ((await latestDayWithin(db, period.start, period.end)) ?? period.start);
+      const path = periodPath(period);
+      return htmlResponse(
+        renderListPage({
+          period,
+          rows,
+          total,
+          firstRank: (page - 1) * size + 1,
+          pager: { page, pages, href: (n) => (n === 1 ? path : `${path}?p=${n}`) },
+          ...(near.prev ? { prev: periodContaining(period.kind, near.prev), prevDay: near.prev } : {}),
+          ...(near.next ? { next: periodContaining(period.kind, near.next), nextDay: near.next } : {}),
+          tabs: tabsFor(anchor),
+          ...(canonical ? { canonical: `${ctx.config.baseUrl}${canonical}` } : {}),
+          view,
+          path: req.url,
+        }),
+      );
+    },
+    listVariant(view),
+  );
 }
 
 /** The period of `kind` holding the latest day with papers (today, when no list has any). */

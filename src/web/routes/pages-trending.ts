@@ -7,6 +7,7 @@ import { trendingParams } from '../../config.ts';
 import { latestListDay, listTrending } from '../../db/queries/papers.ts';
 import { htmlResponse, sendCached } from '../cached.ts';
 import type { AppContext } from '../context.ts';
+import { listVariant, listViewOf } from '../list-view.ts';
 import type { Query } from '../params.ts';
 import { renderDocPage, renderTrendingPage, STALE_LIST_DAYS } from '../views/trending-page.ts';
 import { pageCount, pageParam, tooFar } from './pages-lists.ts';
@@ -26,32 +27,41 @@ export function isStale(newestDay: string, now: Date): boolean {
 export function registerTrendingPages(app: FastifyInstance, ctx: AppContext): void {
   app.get('/papers/trending', async (req, reply) => {
     const page = pageParam(req.query as Query);
-    return sendCached(ctx, req, reply, async () => {
-      const size = ctx.config.pageSize;
-      if (page > TRENDING_MAX_PAGES) throw tooFar(page, TRENDING_MAX_PAGES);
-      const counted = await ctx.store.db
-        .selectFrom('papers')
-        .select((eb) => eb.fn.countAll<string>().as('n'))
-        .where('hidden', '=', 0)
-        .where('trending_score', '>', 0)
-        .executeTakeFirstOrThrow();
-      const total = Number(counted.n);
-      const pages = Math.min(TRENDING_MAX_PAGES, pageCount(total, size));
-      if (page > pages) throw tooFar(page, pages);
-      const rows = await listTrending(ctx.store.db, { limit: size, offset: (page - 1) * size });
-      const newest = await latestListDay(ctx.store.db);
-      const stale = newest !== undefined && isStale(newest, new Date());
-      return htmlResponse(
-        renderTrendingPage({
-          rows,
-          ...(stale ? { staleSince: newest } : {}),
-          params: trendingParams(ctx.config),
-          firstRank: (page - 1) * size + 1,
-          total,
-          pager: { page, pages, href: (n) => (n === 1 ? '/papers/trending' : `/papers/trending?p=${n}`) },
-        }),
-      );
-    });
+    const view = listViewOf(req);
+    return sendCached(
+      ctx,
+      req,
+      reply,
+      async () => {
+        const size = ctx.config.pageSize;
+        if (page > TRENDING_MAX_PAGES) throw tooFar(page, TRENDING_MAX_PAGES);
+        const counted = await ctx.store.db
+          .selectFrom('papers')
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .where('hidden', '=', 0)
+          .where('trending_score', '>', 0)
+          .executeTakeFirstOrThrow();
+        const total = Number(counted.n);
+        const pages = Math.min(TRENDING_MAX_PAGES, pageCount(total, size));
+        if (page > pages) throw tooFar(page, pages);
+        const rows = await listTrending(ctx.store.db, { limit: size, offset: (page - 1) * size });
+        const newest = await latestListDay(ctx.store.db);
+        const stale = newest !== undefined && isStale(newest, new Date());
+        return htmlResponse(
+          renderTrendingPage({
+            rows,
+            ...(stale ? { staleSince: newest } : {}),
+            params: trendingParams(ctx.config),
+            firstRank: (page - 1) * size + 1,
+            total,
+            pager: { page, pages, href: (n) => (n === 1 ? '/papers/trending' : `/papers/trending?p=${n}`) },
+            view,
+            path: req.url,
+          }),
+        );
+      },
+      listVariant(view),
+    );
   });
 
   let doc: string | undefined;

@@ -1,5 +1,6 @@
 // Pieces several pages share: a paper in a list, author names, organisation and user chips, paging.
 import type { AuthorRow, EntryView, HfIdentityRow, OrgRow, PaperView, UserRow } from '../../db/queries/papers.ts';
+import { LIST_VIEWS, type ListView } from '../../domain/list-view.ts';
 import { safeHttpUrl } from '../../domain/safe-url.ts';
 import { escapeHtml, type Html, html, trusted } from '../html.ts';
 import { compactNumber, mediumDay, plural } from './format.ts';
@@ -134,6 +135,8 @@ export interface ItemOptions {
   headingLevel?: 2 | 3;
   /** Shown under the item's facts (why a recommendation is there). */
   extra?: Html;
+  /** The compact list view: no abstract and no thumbnail, so that many papers fit on a screen. */
+  compact?: boolean;
 }
 
 /** One paper in a list, as on huggingface.co/papers. */
@@ -143,7 +146,7 @@ export function paperItem(v: PaperView | EntryView, o: ItemOptions = {}): Html {
   const id = paperDomId(p.id);
   const href = paperPath(p.id);
   const org = entry?.entryOrganization ?? v.organization;
-  const thumb = imageUrl(entry?.entry.thumbnail);
+  const thumb = o.compact ? undefined : imageUrl(entry?.entry.thumbnail);
   const title = renderMath(p.title, { inlineOnly: true });
   const titleText = p.title;
   const heading = o.headingLevel === 2 ? 'h2' : 'h3';
@@ -156,7 +159,7 @@ export function paperItem(v: PaperView | EntryView, o: ItemOptions = {}): Html {
     </div>
     <div class="paper__body">
       ${trusted(`<${heading} class="paper__title">`)}<a id="${id}" href="${href}" data-paper-link>${title}</a>${trusted(`</${heading}>`)}
-      ${p.abstract ? html`<p class="paper__abstract">${renderMath(p.abstract, { inlineOnly: true })}</p>` : ''}
+      ${p.abstract && !o.compact ? html`<p class="paper__abstract">${renderMath(p.abstract, { inlineOnly: true })}</p>` : ''}
       ${authorsShort(visibleAuthors(v))}
       <ul class="meta">
         ${org ? html`<li>${orgLink(org)}</li>` : ''}
@@ -176,10 +179,31 @@ export function paperItem(v: PaperView | EntryView, o: ItemOptions = {}): Html {
 </li>`;
 }
 
-export function paperList(items: (PaperView | EntryView)[], o: { firstRank?: number; headingLevel?: 2 | 3 } = {}): Html {
-  return html`<ol class="papers" data-paper-list>
-${items.map((v, i) => paperItem(v, { ...(o.firstRank !== undefined ? { rank: o.firstRank + i } : {}), headingLevel: o.headingLevel ?? 2 }))}
+export function paperList(items: (PaperView | EntryView)[], o: { firstRank?: number; headingLevel?: 2 | 3; view?: ListView } = {}): Html {
+  const compact = o.view === 'compact';
+  return html`<ol class="papers${compact ? ' papers--compact' : ''}" data-paper-list>
+${items.map((v, i) => paperItem(v, { ...(o.firstRank !== undefined ? { rank: o.firstRank + i } : {}), headingLevel: o.headingLevel ?? 2, compact }))}
 </ol>`;
+}
+
+const VIEW_LABELS: Record<ListView, string> = { full: 'Full', compact: 'Compact' };
+const VIEW_HINTS: Record<ListView, string> = {
+  full: 'Titles, abstracts and thumbnails',
+  compact: 'Titles and authors only: more papers on a screen',
+};
+
+/**
+ * The list view switch: a form that posts the choice and comes back to `returnTo` (a path this site
+ * made). Its CSRF field is filled for members like every other form on a cached page.
+ */
+export function listViewToggle(view: ListView, returnTo: string): Html {
+  return html`<form class="view-toggle" method="post" action="/view" aria-label="List view">
+  <input type="hidden" name="_csrf" value=""><input type="hidden" name="return_to" value="${returnTo}">
+  ${LIST_VIEWS.map(
+    (v) =>
+      html`<button class="view-toggle__button" type="submit" name="view" value="${v}" title="${VIEW_HINTS[v]}" aria-pressed="${v === view ? 'true' : 'false'}">${VIEW_LABELS[v]}</button>`,
+  )}
+</form>`;
 }
 
 export interface PagerState {

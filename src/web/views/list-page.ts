@@ -1,10 +1,11 @@
 // The Daily / Weekly / Monthly lists: a period's papers ranked by upvotes, with links to the previous
 // and next periods that have papers, and an empty state that points at the nearest days with papers.
 import type { EntryView } from '../../db/queries/papers.ts';
+import type { ListView } from '../../domain/list-view.ts';
 import type { Period } from '../../domain/periods.ts';
 import { type Html, html, trusted } from '../html.ts';
 import { DIGEST_BANNER_END, DIGEST_BANNER_START } from './account-nav.ts';
-import { type PagerState, pager, paperList } from './components.ts';
+import { listViewToggle, type PagerState, pager, paperList } from './components.ts';
 import { dayRange, fullDay, periodShortName, periodTitle, plural, snippet } from './format.ts';
 import { type FeedLink, renderPage, SITE_FEEDS, type TabName, type Tabs } from './layout.ts';
 import { hasMath, plainText } from './math.ts';
@@ -30,6 +31,9 @@ export interface ListPageData {
   nextDay?: string;
   tabs: Tabs;
   canonical?: string;
+  /** How the list shows papers, and the path its view switch comes back to. */
+  view: ListView;
+  path: string;
 }
 
 const KIND_TAB: Record<Period['kind'], TabName> = { day: 'daily', week: 'weekly', month: 'monthly' };
@@ -87,10 +91,10 @@ export function renderListPage(d: ListPageData): string {
     <h1>${title}</h1>
     <p class="list-head__sub">${sub ? html`<span>${sub}</span>` : ''}${sub && d.total ? ' · ' : ''}${d.total ? plural(d.total, 'paper') : ''}${d.total > 1 ? ' · ranked by upvotes' : ''}</p>
   </div>
-  ${periodNav(d)}
+  <div class="list-head__tools">${listViewToggle(d.view, d.path)}${periodNav(d)}</div>
 </div>
 ${d.pager.page === 1 ? html`${trusted(DIGEST_BANNER_START)}<p class="digest-banner"><span>Get trending papers in your email inbox!</span> <a href="/subscribe">Subscribe to the digest</a></p>${trusted(DIGEST_BANNER_END)}` : ''}
-${d.rows.length ? paperList(d.rows, { firstRank: d.firstRank }) : emptyState(d)}
+${d.rows.length ? paperList(d.rows, { firstRank: d.firstRank, view: d.view }) : emptyState(d)}
 ${bottomNav}`;
   const first = d.rows[0];
   const description = first

@@ -2,9 +2,10 @@
 // click away above the list (folded, so the papers come first), the full explanation (docs/trending.md)
 // one link further; an instance whose newest daily list is old says so, since age drives the ranking.
 import type { PaperView } from '../../db/queries/papers.ts';
+import type { ListView } from '../../domain/list-view.ts';
 import type { TrendingParams } from '../../domain/trending.ts';
 import { type Html, html, trusted } from '../html.ts';
-import { type PagerState, pager, paperList } from './components.ts';
+import { listViewToggle, type PagerState, pager, paperList } from './components.ts';
 import { mediumDay, plural } from './format.ts';
 import { renderPage } from './layout.ts';
 import { hasMath } from './math.ts';
@@ -17,6 +18,9 @@ export interface TrendingPageData {
   total: number;
   /** The newest day with a visible list entry, when it is older than STALE_LIST_DAYS. */
   staleSince?: string;
+  view: ListView;
+  /** The path the list view switch comes back to. */
+  path: string;
 }
 
 /** A newest daily list older than this many days makes the page say the ranking is of old news. */
@@ -39,6 +43,7 @@ export function renderTrendingPage(d: TrendingPageData): string {
     <h1>Trending papers</h1>
     <p class="list-head__sub">${d.total ? html`${plural(d.total, 'paper')} with points · ` : ''}ranked by a published score</p>
   </div>
+  <div class="list-head__tools">${listViewToggle(d.view, d.path)}</div>
 </div>
 ${
   d.staleSince
@@ -48,7 +53,7 @@ ${
 ${formulaSummary(d.params)}
 ${
   d.rows.length
-    ? paperList(d.rows, { firstRank: d.firstRank })
+    ? paperList(d.rows, { firstRank: d.firstRank, view: d.view })
     : html`<section class="empty"><h2>Nothing is trending yet</h2><p>Papers trend once members upvote or discuss them.</p><p><a href="/papers">See today's papers</a></p></section>`
 }
 ${pager(d.pager)}`;
