@@ -61,7 +61,9 @@ export async function compareWithStatic(
   headers: Record<string, string> = {},
 ): Promise<Row> {
   const base = `http://127.0.0.1:${server.port}`;
-  const body = Buffer.from(await (await fetch(base + path)).arrayBuffer());
+  // The page these headers get (fetch undoes the compression itself), to serve as the static twin.
+  const { 'accept-encoding': _encoding, ...plain } = headers;
+  const body = Buffer.from(await (await fetch(base + path, { headers: plain })).arrayBuffer());
   const name = `${label.replace(/\W+/g, '-')}.${ext}`;
   mkdirSync(server.staticDir, { recursive: true });
   writeFileSync(join(server.staticDir, name), body);
@@ -108,6 +110,11 @@ export async function benchHttp(): Promise<Row[]> {
       await compareWithStatic(server, '/papers', '/papers', 'html'),
       // A browser's request: the cached page's brotli bytes, made once, beside the same static file.
       await compareWithStatic(server, '/papers (br)', '/papers', 'html', { 'accept-encoding': 'br, gzip' }),
+      // The compact view is a page of its own in the cache: as cheap as the full one.
+      await compareWithStatic(server, '/papers (compact, br)', '/papers', 'html', {
+        'accept-encoding': 'br, gzip',
+        cookie: 'folio_view=compact',
+      }),
       await compareWithStatic(server, `/api/daily_papers?date=${day}`, `/api/daily_papers?date=${day}`, 'json'),
     ];
   } finally {
