@@ -107,6 +107,26 @@
   });
 })();
 
+// A vote the member must confirm their address for: said next to the button, with the server's link,
+// and the page stays where it is.
+function noteBeside(form, answer) {
+  let note = form.querySelector('[data-vote-note]');
+  if (!note) {
+    note = document.createElement('p');
+    note.className = 'vote-note';
+    note.setAttribute('role', 'status');
+    note.dataset.voteNote = '';
+    form.append(note);
+  }
+  note.textContent = `${answer.error} `;
+  if (answer.link?.href) {
+    const a = document.createElement('a');
+    a.href = answer.link.href;
+    a.textContent = answer.link.text;
+    note.append(a);
+  }
+}
+
 // Posts a vote form with fetch and returns the server's JSON answer. On any failure the form is posted
 // the plain way instead, so the server says what went wrong on a page, and null comes back.
 async function postInPlace(form, name, value) {
@@ -114,6 +134,13 @@ async function postInPlace(form, name, value) {
   body.set(name, value);
   try {
     const res = await fetch(form.action, { method: 'POST', body, headers: { accept: 'application/json' }, credentials: 'same-origin' });
+    if (res.status === 403 && (res.headers.get('content-type') ?? '').includes('application/json')) {
+      const answer = await res.json();
+      if (answer.code === 'confirm_email') {
+        noteBeside(form, answer);
+        return null;
+      }
+    }
     if (!res.ok) throw new Error(String(res.status));
     return await res.json();
   } catch {
@@ -257,4 +284,102 @@ async function postInPlace(form, name, value) {
     if (box) box.open = true;
   }
   if (summary) summary.focus();
+})();
+
+// Comment previews in place: a comment form's "Preview" button sends the text to /comments/preview and
+// the comment as it would be shown (the server's rendering, sanitised as a posted comment) appears above
+// the text box; nothing is stored. A refusal is said beside the text box; any other failure posts the
+// form the plain way, and the page comes back with the preview.
+(() => {
+  const KATEX_CSS = '/static/katex/katex.min.css';
+
+  function box(form, area) {
+    let b = form.querySelector('[data-comment-preview]');
+    if (!b) {
+      b = document.createElement('section');
+      b.className = 'comment-preview';
+      b.setAttribute('aria-label', 'Preview');
+      b.dataset.commentPreview = '';
+      const title = document.createElement('p');
+      title.className = 'comment-preview__title';
+      title.textContent = 'Preview ';
+      const note = document.createElement('span');
+      note.className = 'comment-preview__note';
+      note.textContent = '(not posted yet)';
+      title.append(note);
+      const body = document.createElement('div');
+      body.className = 'comment__body prose';
+      b.append(title, body);
+      (area.closest('.field') ?? area).before(b);
+    }
+    return b;
+  }
+
+  function setProblem(area, message) {
+    const id = `${area.id}-error`;
+    let p = document.getElementById(id);
+    if (!message) {
+      area.removeAttribute('aria-invalid');
+      p?.remove();
+      return;
+    }
+    if (!p) {
+      p = document.createElement('p');
+      p.className = 'field__error';
+      p.id = id;
+      area.after(p);
+      const ids = (area.getAttribute('aria-describedby') ?? '').split(/\s+/).filter(Boolean);
+      if (!ids.includes(id)) area.setAttribute('aria-describedby', [id, ...ids].join(' '));
+    }
+    p.textContent = message;
+    area.setAttribute('aria-invalid', 'true');
+  }
+
+  function plainPreview(form) {
+    const input = document.createElement('input');
+    input.type = 'hidden';
+    input.name = 'intent';
+    input.value = 'preview';
+    form.append(input);
+    form.submit();
+  }
+
+  document.addEventListener('submit', async (e) => {
+    const form = e.target;
+    const button = e.submitter;
+    if (!(form instanceof HTMLFormElement) || !form.hasAttribute('data-comment-form')) return;
+    if (!(button instanceof HTMLButtonElement) || button.name !== 'intent' || button.value !== 'preview') return;
+    const token = form.querySelector('input[name="_csrf"]');
+    const area = form.querySelector('textarea[name="body"]');
+    if (!token?.value || !area) return;
+    e.preventDefault();
+    if (form.getAttribute('aria-busy') === 'true') return;
+    form.setAttribute('aria-busy', 'true');
+    try {
+      const res = await fetch('/comments/preview', {
+        method: 'POST',
+        body: new URLSearchParams({ _csrf: token.value, body: area.value }),
+        headers: { accept: 'application/json' },
+        credentials: 'same-origin',
+      });
+      if (!(res.headers.get('content-type') ?? '').includes('application/json') || res.status >= 500) throw new Error(String(res.status));
+      const answer = await res.json();
+      if (res.ok && typeof answer.html === 'string') {
+        setProblem(area, '');
+        box(form, area).querySelector('.comment__body').innerHTML = answer.html;
+        if (answer.html.includes('class="katex') && !document.querySelector(`link[href="${KATEX_CSS}"]`)) {
+          const link = document.createElement('link');
+          link.rel = 'stylesheet';
+          link.href = KATEX_CSS;
+          document.head.append(link);
+        }
+      } else if (typeof answer.error === 'string') {
+        setProblem(area, answer.fields?.body ?? answer.error);
+      } else throw new Error(String(res.status));
+    } catch {
+      plainPreview(form);
+    } finally {
+      form.removeAttribute('aria-busy');
+    }
+  });
 })();

@@ -9,23 +9,35 @@ import { DUPLICATE_COMMENT_WINDOW_MS, MAX_COMMENT_CHARS, MAX_COMMENT_DEPTH } fro
 import type { TrendingParams } from '../domain/trending.ts';
 import { wilsonLowerBound } from '../domain/wilson.ts';
 import { renderComment } from '../web/views/render-comment.ts';
-import { ActionError } from './errors.ts';
+import { ActionError, invalidField } from './errors.ts';
 
 type Db = Kysely<Database>;
 type Trx = Transaction<Database>;
 
+/** The form field a comment's text is typed into: its refusals name it, so the page puts them beside it. */
+export const COMMENT_BODY_FIELD = 'body';
+
 function cleanBody(body: string): string {
   // Line endings as one kind; trailing spaces of the whole body do not count.
   const b = body.replace(/\r\n?/g, '\n').trim();
-  if (!b) throw new ActionError(400, 'A comment cannot be empty.', 'empty');
+  if (!b) throw invalidField(COMMENT_BODY_FIELD, 'A comment cannot be empty.', 'empty');
   if (b.length > MAX_COMMENT_CHARS) {
-    throw new ActionError(
-      413,
+    throw invalidField(
+      COMMENT_BODY_FIELD,
       `A comment has at most ${MAX_COMMENT_CHARS.toLocaleString('en-US')} characters (this one has ${b.length.toLocaleString('en-US')}).`,
       'too_long',
+      413,
     );
   }
   return b;
+}
+
+/**
+ * A comment as it would be shown, storing nothing: the same rules and the same rendering (Markdown,
+ * math within the TeX budget, the sanitiser) as a comment posted, so a preview never shows more.
+ */
+export async function previewComment(body: string): Promise<string> {
+  return renderComment(cleanBody(body));
 }
 
 /** Recounts the paper's visible comments from the rows, then its trending score. */

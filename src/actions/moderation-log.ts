@@ -1,9 +1,11 @@
 // The moderation log: who did what to which thing, and why. Written in the transaction of the action.
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import { ActionError } from './errors.ts';
+import { invalidField } from './errors.ts';
 
 export const MAX_REASON_CHARS = 500;
+/** The form field a moderator's reason is typed into: its refusals name it. */
+export const REASON_FIELD = 'reason';
 
 export type LogAction =
   | 'paper.hide'
@@ -22,8 +24,9 @@ export type LogAction =
 
 export function requireReason(reason: string | undefined): string {
   const r = (reason ?? '').trim();
-  if (!r) throw new ActionError(400, 'Say why: every moderation action is logged with its reason.', 'reason_required');
-  if (r.length > MAX_REASON_CHARS) throw new ActionError(400, `A reason has at most ${MAX_REASON_CHARS} characters.`, 'reason_too_long');
+  if (!r) throw invalidField(REASON_FIELD, 'Say why: every moderation action is logged with its reason.', 'reason_required');
+  if (r.length > MAX_REASON_CHARS)
+    throw invalidField(REASON_FIELD, `A reason has at most ${MAX_REASON_CHARS} characters.`, 'reason_too_long');
   return r;
 }
 

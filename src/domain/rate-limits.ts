@@ -26,6 +26,8 @@ export const RATE_LIMITS = {
   votes: { name: 'votes', limit: 120, windowSeconds: 10 * MIN, what: 'votes' },
   comments: { name: 'comments', limit: 10, windowSeconds: 10 * MIN, what: 'comments' },
   commentEdits: { name: 'comment-edits', limit: 30, windowSeconds: 10 * MIN, what: 'comment edits' },
+  /** Previews store nothing but render (Markdown, TeX) like a post: bounded apart from posts, so previewing never uses up comments. */
+  commentPreviews: { name: 'comment-previews', limit: 60, windowSeconds: 10 * MIN, what: 'comment previews' },
   submissions: { name: 'submissions', limit: 20, windowSeconds: HOUR, what: 'submissions' },
   claims: { name: 'claims', limit: 20, windowSeconds: HOUR, what: 'authorship claims' },
   tokens: { name: 'tokens', limit: 20, windowSeconds: HOUR, what: 'new API tokens' },

@@ -1,16 +1,18 @@
 // Member bits on a page rendered for everyone. Pages are rendered and cached once, signed-out; for a
 // signed-in member the cached bytes are copied with (1) the header's account corner replaced,
 // (2) the CSRF token filled into every form's empty `_csrf` field, (3) the member's own upvotes
-// pressed, found with one query over the paper ids on the page, and (4) the digest invitation left
-// out for a member who subscribed (one query, on pages that have it), and (5) markup for members only
-// unwrapped from the HTML comment it travels in. So a member never gets another
-// member's header from the cache, and the expensive part (lists, KaTeX) is still rendered once.
+// pressed, found with one query over the paper ids on the page, (4) the digest invitation left
+// out for a member who subscribed (one query, on pages that have it), (5) markup for members only
+// unwrapped from the HTML comment it travels in, and (6) on a page a vote was refused back to, the
+// note that the member must confirm their address to vote (web/confirm-to-vote.ts). So a member never
+// gets another member's header from the cache, and the expensive part (lists, KaTeX) is still rendered once.
 //
 // Each page is cut once into a template (byte pieces between the places that change), kept beside its
 // cache entry: a member's copy is then one query and one concatenation, not a search through the page.
 import type { FastifyRequest } from 'fastify';
 import { votedAmong } from '../actions/votes.ts';
 import { subscriptionByEmail, subscriptionOfMember } from '../db/queries/digests.ts';
+import { askedToConfirm, withConfirmToVoteNote } from './confirm-to-vote.ts';
 import type { AppContext } from './context.ts';
 import { escapeHtml } from './html.ts';
 import {
@@ -118,5 +120,6 @@ export async function personalize(ctx: AppContext, req: FastifyRequest, body: st
     } else out.push(Buffer.from(voteAttrs(slot.id, voted.has(slot.id))));
   });
   out.push(t.pieces[t.pieces.length - 1] as Buffer);
-  return Buffer.concat(out);
+  const page = Buffer.concat(out);
+  return askedToConfirm(ctx, req) ? withConfirmToVoteNote(page, m) : page;
 }

@@ -150,7 +150,7 @@ describe('error pages for a member', () => {
   it('say what to do when the address is not confirmed, with a link relative to the request', async () => {
     const m = await makeMember(t.store, { confirmed: false });
     const b = await signedIn(t.store, m.id);
-    const res = await postForm(t.app, '/papers/2401.00001/upvote', {}, b);
+    const res = await postForm(t.app, '/papers/2401.00001/comments', { body: 'a first comment' }, b);
     expect(res.statusCode).toBe(403);
     const root = dom(res.body);
     expect(text(root.querySelector('main'))).toContain('confirm your email address');

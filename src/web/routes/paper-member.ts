@@ -7,9 +7,10 @@ import type { Member } from '../../db/queries/members.ts';
 import type { PaperView } from '../../db/queries/papers.ts';
 import { buildThread, countShown } from '../../domain/comment-thread.ts';
 import { canModerate, isAdmin } from '../../domain/roles.ts';
+import { confirmToVoteHint } from '../confirm-to-vote.ts';
 import type { AppContext } from '../context.ts';
 import type { Html } from '../html.ts';
-import { type DiscussionViewer, renderDiscussion } from '../views/discussion.ts';
+import { type DiscussionViewer, type OpenCommentForm, renderDiscussion } from '../views/discussion.ts';
 import type { PaperPageExtras } from '../views/paper-page.ts';
 import { hiddenBanner, renderPaperTools } from '../views/paper-tools.ts';
 
@@ -27,7 +28,14 @@ export async function discussionFor(ctx: AppContext, paperId: string, path: stri
   });
 }
 
-export async function memberExtras(ctx: AppContext, view: PaperView, m: Member, path: string): Promise<PaperPageExtras> {
+/** `open`: the comment form the member just sent, shown again (refused, or a preview). */
+export async function memberExtras(
+  ctx: AppContext,
+  view: PaperView,
+  m: Member,
+  path: string,
+  open?: OpenCommentForm,
+): Promise<PaperPageExtras> {
   const db = ctx.store.db;
   const id = view.paper.id;
   const commentIds = (await db.selectFrom('comments').select('id').where('paper_id', '=', id).execute()).map((r) => r.id);
@@ -35,6 +43,7 @@ export async function memberExtras(ctx: AppContext, view: PaperView, m: Member, 
     member: m,
     votes: await commentVotesOf(db, m.id, commentIds),
     canWrite: m.emailConfirmed || !ctx.config.requireConfirmedEmail,
+    ...(open ? { open } : {}),
   };
   const orgs = isAdmin(m.role)
     ? await db.selectFrom('organizations').select(['name', 'fullname']).orderBy('name').limit(500).execute()
@@ -47,6 +56,7 @@ export async function memberExtras(ctx: AppContext, view: PaperView, m: Member, 
         .execute();
   return {
     ...(view.paper.hidden ? { banner: hiddenBanner() } : {}),
+    ...(viewer.canWrite ? {} : { voteNote: confirmToVoteHint() }),
     discussion: await discussionFor(ctx, id, path, viewer),
     aside: renderPaperTools({
       view,

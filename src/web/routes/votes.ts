@@ -1,12 +1,14 @@
 // Upvotes. The page form: `POST /papers/{id}/upvote` with `vote=up|down` (the button's value), then
 // back to the page it came from (303), or, for folio.js (Accept: application/json), the new state as
-// JSON. The API: `POST` / `DELETE /api/papers/{id}/upvote` with a bearer token.
+// JSON. A member who must confirm their address first gets a note beside the button, not a dead end
+// (web/confirm-to-vote.ts). The API: `POST` / `DELETE /api/papers/{id}/upvote` with a bearer token.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { castVote, removeVote } from '../../actions/votes.ts';
 import { trendingParams } from '../../config.ts';
 import { requireBearer } from '../api-auth.ts';
 import { refererPath, requireConfirmed, theMember, wantsJson } from '../auth.ts';
+import { answeredUnconfirmedVote } from '../confirm-to-vote.ts';
 import type { AppContext } from '../context.ts';
 import { enforceRateLimit } from '../rate-limit.ts';
 import { parseForm } from '../send-page.ts';
@@ -22,7 +24,7 @@ export function registerVotes(app: FastifyInstance, ctx: AppContext): void {
   const form = async (raw: string, req: FastifyRequest, reply: FastifyReply) => {
     const paperId = paperIdParam(raw);
     const m = theMember(req);
-    requireConfirmed(ctx, m);
+    if (await answeredUnconfirmedVote(ctx, req, reply, m, () => paperPath(paperId))) return reply;
     const { vote } = parseForm(VoteForm, req.body);
     await enforceRateLimit(ctx, 'votes', String(m.id));
     const props = { db, userId: m.id, paperId, trending };

@@ -1,6 +1,10 @@
 // The discussion on a paper page: the thread (replies nested, siblings by Wilson score, see
 // domain/wilson.ts) and, for members, the forms to comment, reply, vote, edit, delete and hide.
 // Every form works without JS: <details> opens reply and edit boxes, buttons post and come back.
+// A form refused, or asked for a preview, comes back on the page as it was sent (`OpenCommentForm`):
+// its box open, the text kept, the message beside the field, the preview above it.
+import type { FieldMessages } from '../../actions/errors.ts';
+import { MAX_REASON_CHARS } from '../../actions/moderation-log.ts';
 import type { CommentView } from '../../db/queries/comments.ts';
 import type { Member } from '../../db/queries/members.ts';
 import type { ThreadNode } from '../../domain/comment-thread.ts';
@@ -9,7 +13,21 @@ import { canModerate } from '../../domain/roles.ts';
 import { type Html, html, trusted } from '../html.ts';
 import { avatar, submitterPath } from './components.ts';
 import { agree, plural } from './format.ts';
-import { csrfField, textarea } from './forms.ts';
+import { csrfField, formProblems, textarea } from './forms.ts';
+
+/** A comment form shown again after it was sent: refused, or asked for a preview. */
+export interface OpenCommentForm {
+  /** The new comment, a reply to `commentId`, an edit of it, or a moderator hiding or showing it. */
+  kind: 'comment' | 'reply' | 'edit' | 'hide';
+  commentId?: number;
+  /** What was typed, by field. */
+  values: Record<string, string>;
+  /** The refusal's messages by field, and its message for the whole form. */
+  errors?: FieldMessages;
+  message?: string;
+  /** The text as it would be shown: HTML from the comment renderer (sanitised as a stored comment). */
+  preview?: string;
+}
 
 export interface DiscussionViewer {
   member: Member;
@@ -17,6 +35,8 @@ export interface DiscussionViewer {
   votes: Map<number, number>;
   /** Whether the member may write (email confirmed, or not required). */
   canWrite: boolean;
+  /** The form the member just sent, shown again. */
+  open?: OpenCommentForm;
 }
 
 export interface DiscussionData {
@@ -51,14 +71,127 @@ function when(iso: string): Html {
 
 const HELP = html`<p class="field__hint">Markdown works (<code>*emphasis*</code>, <code>**strong**</code>, <code>[link](https://…)</code>, <code>\`code\`</code>, lists, quotes), and so does math: <code>$x^2$</code> inline, <code>$$…$$</code> on its own line.</p>`;
 
-function commentForm(d: DiscussionData, o: { parentId?: number; id: string; label: string; button: string }): Html {
-  return html`<form class="form comment-form" method="post" action="${d.path}/comments">
+/** The form the member sent, when it is this one. */
+function openFor(v: DiscussionViewer | undefined, kind: OpenCommentForm['kind'], commentId?: number): OpenCommentForm | undefined {
+  const o = v?.open;
+  return o && o.kind === kind && o.commentId === commentId ? o : undefined;
+}
+
+const FIELD_LABELS = { body: 'Comment', reason: 'Reason' };
+
+/** On top of a form sent back: what to correct, linking to the field (the page's script focuses it). */
+function problemsOf(state: OpenCommentForm | undefined, ids: Record<string, string>): Html {
+  if (!state || (!state.message && !Object.keys(state.errors ?? {}).length)) return html``;
+  return formProblems(
+    { ...(state.message ? { message: state.message } : {}), ...(state.errors ? { errors: state.errors } : {}) },
+    { labels: FIELD_LABELS, ids },
+  );
+}
+
+/** The comment as it would be shown, above the text it was made from. */
+function previewBox(state: OpenCommentForm | undefined): Html {
+  if (state?.preview === undefined) return html``;
+  return html`<section class="comment-preview" aria-label="Preview" data-comment-preview>
+  <p class="comment-preview__title">Preview <span class="comment-preview__note">(not posted yet)</span></p>
+  <div class="comment__body prose">${trusted(state.preview)}</div>
+</section>`;
+}
+
+/**
+ * The text box of a comment form and its buttons. "Preview" is a second submit button: without the
+ * page's script it sends the form to be shown again with the preview; with it, the preview comes in place.
+ */
+function commentFields(
+  state: OpenCommentForm | undefined,
+  o: { id: string; label: string; value?: string; rows: number; hiddenLabel: boolean; button: string; help?: Html },
+): Html {
+  const value = state?.values.body ?? o.value;
+  return html`${problemsOf(state, { body: o.id })}
+  ${previewBox(state)}
+  ${textarea({
+    label: o.label,
+    name: 'body',
+    maxlength: MAX_COMMENT_CHARS,
+    rows: o.rows,
+    id: o.id,
+    required: true,
+    visuallyHiddenLabel: o.hiddenLabel,
+    ...(value !== undefined ? { value } : {}),
+    error: state?.errors?.body,
+    autofocus: state !== undefined,
+  })}
+  ${o.help ?? ''}
+  <div class="comment-form__buttons">
+    <button class="button button--primary" type="submit">${o.button}</button>
+    <button class="button" type="submit" name="intent" value="preview">Preview</button>
+  </div>`;
+}
+
+function commentForm(
+  d: DiscussionData,
+  o: { parentId?: number; id: string; label: string; button: string; state?: OpenCommentForm | undefined },
+): Html {
+  return html`<form class="form comment-form" id="${o.id}-form" method="post" action="${d.path}/comments" data-comment-form>
   ${csrfField('')}
   ${o.parentId !== undefined ? html`<input type="hidden" name="parent_id" value="${o.parentId}">` : ''}
-  ${textarea({ label: o.label, name: 'body', maxlength: MAX_COMMENT_CHARS, rows: o.parentId === undefined ? 5 : 3, id: o.id, required: true, visuallyHiddenLabel: o.parentId !== undefined })}
-  ${o.parentId === undefined ? HELP : ''}
-  <button class="button button--primary" type="submit">${o.button}</button>
+  ${commentFields(o.state, {
+    id: o.id,
+    label: o.label,
+    rows: o.parentId === undefined ? 5 : 3,
+    hiddenLabel: o.parentId !== undefined,
+    button: o.button,
+    ...(o.parentId === undefined ? { help: HELP } : {}),
+  })}
 </form>`;
+}
+
+function hideForm(c: CommentView, hidden: boolean, state: OpenCommentForm | undefined): Html {
+  const id = `reason-${c.id}`;
+  const error = state?.errors?.reason;
+  const message = state?.message;
+  return html`<form class="form form--inline comment-hide" id="hide-${c.id}-form" method="post" action="/comments/${c.id}/hide">${csrfField('')}<input type="hidden" name="hidden" value="${hidden ? '0' : '1'}"><label class="visually-hidden" for="${id}">Reason</label><input class="field__input" id="${id}" name="reason" required maxlength="${MAX_REASON_CHARS}" placeholder="Reason (logged)"${
+    state?.values.reason ? html` value="${state.values.reason}"` : ''
+  }${error ? html` aria-invalid="true" aria-describedby="${id}-error"` : ''}${state ? html` autofocus` : ''}> <button class="button button--small" type="submit">${hidden ? 'Unhide' : 'Hide'}</button>${
+    error
+      ? html`<p class="field__error" id="${id}-error">${error}</p>`
+      : message
+        ? html`<p class="field__error" role="alert">${message}</p>`
+        : ''
+  }</form>`;
+}
+
+function findNode(nodes: ThreadNode<CommentView>[], id: number): ThreadNode<CommentView> | undefined {
+  for (const n of nodes) {
+    if (n.comment.id === id) return n;
+    const r = findNode(n.replies, id);
+    if (r) return r;
+  }
+  return undefined;
+}
+
+const canReply = (n: ThreadNode<CommentView>, v: DiscussionViewer) =>
+  n.state === 'shown' && v.canWrite && n.comment.depth < MAX_COMMENT_DEPTH;
+const canEdit = (n: ThreadNode<CommentView>, v: DiscussionViewer) => n.comment.user_id === v.member.id && n.state === 'shown';
+
+/**
+ * Where the form sent back goes: its own box, or, when that box is no longer on the page (the comment
+ * replied to was removed meanwhile, a moderator hid the comment being edited), the new-comment form, so
+ * that the text is never lost with it.
+ */
+function placeOpenForm(d: DiscussionData): DiscussionData {
+  const v = d.viewer;
+  const o = v?.open;
+  if (!v || !o || (o.kind !== 'reply' && o.kind !== 'edit') || o.commentId === undefined) return d;
+  const n = findNode(d.nodes, o.commentId);
+  if (n && (o.kind === 'reply' ? canReply(n, v) : canEdit(n, v))) return d;
+  const message = o.message ?? Object.values(o.errors ?? {})[0];
+  const moved: OpenCommentForm = {
+    kind: 'comment',
+    values: { body: o.values.body ?? '' },
+    ...(message ? { message: `${message} Your text is kept here.` } : {}),
+    ...(o.preview !== undefined ? { preview: o.preview } : {}),
+  };
+  return { ...d, viewer: { ...v, open: moved } };
 }
 
 function voteButtons(c: CommentView, v: DiscussionViewer): Html {
@@ -74,29 +207,28 @@ function actions(d: DiscussionData, n: ThreadNode<CommentView>): Html {
   const v = d.viewer;
   const c = n.comment;
   if (!v) return html``;
-  const own = c.user_id === v.member.id;
   const mod = canModerate(v.member.role);
   const live = n.state === 'shown' || n.state === 'hidden-visible';
   const items: Html[] = [];
-  if (n.state === 'shown' && v.canWrite && c.depth < MAX_COMMENT_DEPTH) {
+  if (canReply(n, v)) {
+    const state = openFor(v, 'reply', c.id);
     items.push(
-      html`<details class="comment__tool"><summary>Reply</summary>${commentForm(d, { parentId: c.id, id: `reply-${c.id}`, label: `Reply to ${c.username}`, button: 'Reply' })}</details>`,
+      html`<details class="comment__tool"${state ? html` open` : ''}><summary>Reply</summary>${commentForm(d, {
+        parentId: c.id,
+        id: `reply-${c.id}`,
+        label: `Reply to ${c.username}`,
+        button: 'Reply',
+        state,
+      })}</details>`,
     );
   }
-  if (own && n.state === 'shown') {
+  if (canEdit(n, v)) {
+    const state = openFor(v, 'edit', c.id);
     items.push(
-      html`<details class="comment__tool"><summary>Edit</summary><form class="form comment-form" method="post" action="/comments/${c.id}/edit">${csrfField('')}${textarea(
-        {
-          label: 'Edit your comment',
-          name: 'body',
-          value: c.body,
-          maxlength: MAX_COMMENT_CHARS,
-          rows: 5,
-          id: `edit-${c.id}`,
-          required: true,
-          visuallyHiddenLabel: true,
-        },
-      )}<button class="button button--primary" type="submit">Save</button></form></details>`,
+      html`<details class="comment__tool"${state ? html` open` : ''}><summary>Edit</summary><form class="form comment-form" id="edit-${c.id}-form" method="post" action="/comments/${c.id}/edit" data-comment-form>${csrfField('')}${commentFields(
+        state,
+        { id: `edit-${c.id}`, label: 'Edit your comment', value: c.body, rows: 5, hiddenLabel: true, button: 'Save' },
+      )}</form></details>`,
     );
     items.push(
       html`<details class="comment__tool"><summary>Delete</summary><form class="form form--inline" method="post" action="/comments/${c.id}/delete">${csrfField('')}<span>Delete this comment for good?</span> <button class="button button--small button--danger" type="submit">Delete</button></form></details>`,
@@ -104,8 +236,9 @@ function actions(d: DiscussionData, n: ThreadNode<CommentView>): Html {
   }
   if (mod && live) {
     const hidden = n.state === 'hidden-visible';
+    const state = openFor(v, 'hide', c.id);
     items.push(
-      html`<details class="comment__tool"><summary>${hidden ? 'Unhide' : 'Hide'}</summary><form class="form form--inline" method="post" action="/comments/${c.id}/hide">${csrfField('')}<input type="hidden" name="hidden" value="${hidden ? '0' : '1'}"><label class="visually-hidden" for="reason-${c.id}">Reason</label><input class="field__input" id="reason-${c.id}" name="reason" required maxlength="500" placeholder="Reason (logged)"> <button class="button button--small" type="submit">${hidden ? 'Unhide' : 'Hide'}</button></form></details>`,
+      html`<details class="comment__tool"${state ? html` open` : ''}><summary>${hidden ? 'Unhide' : 'Hide'}</summary>${hideForm(c, hidden, state)}</details>`,
     );
   }
   if (!items.length) return html``;
@@ -137,7 +270,8 @@ function comment(d: DiscussionData, n: ThreadNode<CommentView>): Html {
 </li>`;
 }
 
-export function renderDiscussion(d: DiscussionData): Html {
+export function renderDiscussion(data: DiscussionData): Html {
+  const d = placeOpenForm(data);
   const v = d.viewer;
   let compose: Html;
   if (!v) {
@@ -145,7 +279,7 @@ export function renderDiscussion(d: DiscussionData): Html {
   } else if (!v.canWrite) {
     compose = html`<p class="discussion__signin">Confirm your email address to comment (see <a href="/settings">your settings</a>).</p>`;
   } else {
-    compose = commentForm(d, { id: 'new-comment', label: 'Add a comment', button: 'Comment' });
+    compose = commentForm(d, { id: 'new-comment', label: 'Add a comment', button: 'Comment', state: openFor(v, 'comment') });
   }
   return html`<section class="section discussion" id="discussion" aria-labelledby="discussion-h">
   <h2 id="discussion-h">Discussion <span class="discussion__count">${d.count ? plural(d.count, 'comment') : ''}</span></h2>

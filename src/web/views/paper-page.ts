@@ -105,6 +105,8 @@ export interface PaperPageExtras {
   aside?: Html;
   /** Similar papers (views/recommend.ts), under the facts. */
   similar?: Html;
+  /** Said beside the upvote button (to a member who must confirm their address before voting). */
+  voteNote?: Html;
 }
 
 export function renderPaperPage(v: PaperPageData, extras: PaperPageExtras = {}): string {
@@ -117,7 +119,7 @@ export function renderPaperPage(v: PaperPageData, extras: PaperPageExtras = {}):
     <h1 id="${paperDomId(p.id)}" class="paper-page__title">${renderMath(p.title)}</h1>
     ${authorList(v)}
     <div class="paper-page__actions">
-      <div class="paper-page__vote">${voteButton(v, titleText)}</div>
+      <div class="paper-page__vote">${voteButton(v, titleText)}${extras.voteNote ?? ''}</div>
       ${externalLinks(v)}
     </div>
   </header>
