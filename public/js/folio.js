@@ -31,11 +31,22 @@
     }, 4000);
   }
 
+  // Said once the server has answered (the vote script tells with a `folio:vote` event on the form):
+  // a refused vote (an address to confirm first) must not be announced as done.
   function pressUpvote(button) {
-    const wasPressed = button.getAttribute('aria-pressed') === 'true';
+    const form = button.form;
+    if (form) {
+      form.addEventListener(
+        'folio:vote',
+        (e) => {
+          if (e.detail.refused) say('Not voted: confirm your email address first.');
+          else say(e.detail.voted ? 'Upvoted. Press u again to take it back.' : 'Upvote taken back. Press u again to upvote.');
+        },
+        { once: true },
+      );
+    }
     button.focus();
     button.click();
-    say(wasPressed ? 'Upvote taken back. Press u again to upvote.' : 'Upvoted. Press u again to take it back.');
   }
 
   function highlight(index) {
@@ -138,6 +149,7 @@ async function postInPlace(form, name, value) {
       const answer = await res.json();
       if (answer.code === 'confirm_email') {
         noteBeside(form, answer);
+        form.dispatchEvent(new CustomEvent('folio:vote', { detail: { refused: true } }));
         return null;
       }
     }
@@ -187,7 +199,10 @@ async function postInPlace(form, name, value) {
     button.setAttribute('aria-busy', 'true');
     const state = await postInPlace(form, 'vote', button.value);
     button.removeAttribute('aria-busy');
-    if (state) show(button, state);
+    if (state) {
+      show(button, state);
+      form.dispatchEvent(new CustomEvent('folio:vote', { detail: { voted: state.voted } }));
+    }
   });
 })();
 

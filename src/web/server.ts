@@ -25,12 +25,12 @@ import { registerRoutes } from './routes/index.ts';
 import { registerSecurityHeaders, securityHeaders } from './security-headers.ts';
 import { renderErrorPage } from './views/error.ts';
 
-/** Request bodies above this are refused with 413 (forms and API calls are small). */
 /** The API's one error shape: `{error}`, with a `code` for programs and a message per field of a form. */
 function errorBody(error: string, code: string | undefined, fields: FieldMessages) {
   return { error, ...(code ? { code } : {}), ...(Object.keys(fields).length ? { fields } : {}) };
 }
 
+/** Request bodies above this are refused with 413 (forms and API calls are small). */
 export const MAX_BODY_BYTES = 64 * 1024;
 /** What a 503 for a store that is briefly away asks the client to wait. */
 export const STORE_RETRY_AFTER_SECONDS = 5;

@@ -37,11 +37,14 @@ async function comment(b: Browser, body: string): Promise<number> {
   return Number(/#comment-(\d+)$/.exec(res.headers.location as string)?.[1]);
 }
 
-/** A textarea's text exactly as the page gives it back (entities decoded, spaces as sent). */
+/**
+ * A textarea's text exactly as a browser gives it back (entities decoded, spaces as sent, and the one
+ * newline right after the tag dropped, as HTML parsing does).
+ */
 function areaText(root: HTMLElement, id: string): string {
   const el = root.querySelector(`textarea#${id}`);
   expect(el, `textarea #${id}`).not.toBeNull();
-  return (el as HTMLElement).text;
+  return (el as HTMLElement).text.replace(/^\n/, '');
 }
 
 /** The page is the member's paper page, answering the POST itself (never cached). */
@@ -141,7 +144,7 @@ describe('a refused comment form comes back in place', () => {
     expect(await t.store.db.selectFrom('moderation_log').selectAll().execute()).toEqual([]);
   });
 
-  it('refusals with nothing to correct keep the error page: no such paper, not a moderator, too many', async () => {
+  it('refusals with no form to come back to keep the error page: no such paper, not a moderator', async () => {
     const missing = await postForm(t.app, '/papers/2606.39999/comments', { body: 'Hello' }, ada);
     expect(missing.statusCode).toBe(404);
     expect(dom(missing.body).querySelector('h1.paper-page__title')).toBeNull();
@@ -152,9 +155,27 @@ describe('a refused comment form comes back in place', () => {
       await addPaper(s.store, { id: PAPER, day: DAY });
       const b = await signedIn(s.store, (await makeMember(s.store)).id);
       expect((await postForm(s.app, `/papers/${PAPER}/comments`, { body: 'one' }, b)).statusCode).toBe(303);
-      const many = await postForm(s.app, `/papers/${PAPER}/comments`, { body: 'two' }, b);
+    } finally {
+      await s.cleanup();
+    }
+  });
+
+  it('too many posts for now: 429 with its Retry-After, the text kept in the form for later', async () => {
+    const s = await buildTestApp({ rateLimitScale: '0.1' }); // 10 * 0.1 = 1 comment per window
+    try {
+      await addPaper(s.store, { id: PAPER, day: DAY });
+      const b = await signedIn(s.store, (await makeMember(s.store)).id);
+      expect((await postForm(s.app, `/papers/${PAPER}/comments`, { body: 'one' }, b)).statusCode).toBe(303);
+      const many = await postForm(s.app, `/papers/${PAPER}/comments`, { body: 'two, carefully written' }, b);
       expect(many.statusCode).toBe(429);
-      expect(dom(many.body).querySelector('h1.paper-page__title')).toBeNull();
+      expect(Number(many.headers['retry-after'])).toBeGreaterThan(0);
+      const root = dom(many.body);
+      expect(root.querySelector('h1.paper-page__title')).not.toBeNull();
+      expect(areaText(root, 'new-comment')).toBe('two, carefully written');
+      expect(text(root.querySelector('#new-comment-form [data-form-problems], #new-comment-form .notice'))).toMatch(
+        /comment|minute|again/i,
+      );
+      expect((await s.store.db.selectFrom('comments').select('body').execute()).map((c) => c.body)).toEqual(['one']);
     } finally {
       await s.cleanup();
     }

@@ -33,11 +33,12 @@ import { sendPaperWithForm } from './pages-paper.ts';
 const PREVIEW_INTENT = 'preview';
 
 /**
- * Refusals a comment form shows again in place, its text kept: about what was typed (400, 413), or a
- * thread the form no longer fits (409: the comment replied to was removed; 422: replies too deep).
- * The others (no such paper, not yours, too many posts) stay the error page: nothing to correct there.
+ * Refusals a comment form shows again in place, its text kept: about what was typed (400, 413), a
+ * thread the form no longer fits (409: the comment replied to was removed; 422: replies too deep), or
+ * too many posts for now (429, with its Retry-After: the text waits in the form). The others (no such
+ * paper, not yours) stay the error page: there is no form of theirs to come back to.
  */
-const SHOWN_IN_PLACE = new Set([400, 409, 413, 422]);
+const SHOWN_IN_PLACE = new Set([400, 409, 413, 422, 429]);
 
 const API_SHAPE = 'Send JSON {"body": "Markdown text", "parentId": 123 (optional)}.';
 

@@ -94,7 +94,7 @@ export function textarea(o: {
   <label class="field__label${o.visuallyHiddenLabel ? ' visually-hidden' : ''}" for="${id}">${o.label}</label>
   <textarea class="field__input field__input--area" id="${id}" name="${o.name}" rows="${o.rows ?? 5}"${o.maxlength ? html` maxlength="${o.maxlength}"` : ''}${o.required ? html` required` : ''}${
     o.error ? html` aria-invalid="true"` : ''
-  }${o.autofocus ? html` autofocus` : ''}${describedBy(id, o)}>${o.value ?? ''}</textarea>
+  }${o.autofocus ? html` autofocus` : ''}${describedBy(id, o)}>${/* HTML drops a newline right after the tag: one is given, so a value's own first newline stays. */ '\n'}${o.value ?? ''}</textarea>
   ${fieldError(id, o.error)}${o.hint ? html`<p class="field__hint" id="${id}-hint">${o.hint}</p>` : ''}
 </div>`;
 }
