@@ -20,7 +20,16 @@ export function refusedForm(body: string, formSelector = 'form'): RefusedForm {
   for (const el of form.querySelectorAll('input, textarea, select')) {
     const name = el.getAttribute('name');
     if (!name || name === '_csrf') continue;
-    values[name] = el.tagName === 'TEXTAREA' ? text(el as HTMLElement) : (el.getAttribute('value') ?? '');
+    const type = el.getAttribute('type');
+    if (type === 'radio' || type === 'checkbox') {
+      // A choice counts only when it is checked (the last checked of a group, as a form would send).
+      if (el.hasAttribute('checked')) values[name] = el.getAttribute('value') ?? 'on';
+    } else if (el.tagName === 'TEXTAREA') {
+      // As a browser reads it back: entities decoded, the newline right after the tag dropped.
+      values[name] = (el as HTMLElement).text.replace(/^\n/, '');
+    } else if (el.tagName === 'SELECT') {
+      values[name] = el.querySelector('option[selected]')?.getAttribute('value') ?? '';
+    } else values[name] = el.getAttribute('value') ?? '';
     if (el.getAttribute('aria-invalid') === 'true') {
       const ids = (el.getAttribute('aria-describedby') ?? '').split(/\s+/);
       const message = ids.map((id) => root.querySelector(`[id="${id}"].field__error`)).find(Boolean);
