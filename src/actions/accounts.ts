@@ -28,7 +28,7 @@ import { enqueueMail } from '../email/outbox.ts';
 import { resetPasswordMail } from '../email/reset-password.ts';
 import { dummyHash, hashPassword, needsRehash, verifyPassword } from '../security/passwords.ts';
 import { newToken, sha256Hex } from '../security/tokens.ts';
-import { ActionError, invalidField, throwProblems } from './errors.ts';
+import { ActionError, FormProblems, invalidField, throwProblems } from './errors.ts';
 
 type Db = Kysely<Database>;
 type Trx = Transaction<Database>;
@@ -383,11 +383,14 @@ export async function changePassword(p: {
 }): Promise<void> {
   const now = p.now ?? new Date();
   const stored = await passwordHashOf(p.db, p.userId);
-  if (!stored || !(await verifyPassword(p.current.slice(0, 1000), stored))) {
-    throw new ActionError(403, 'The current password is wrong.', 'bad_password');
-  }
+  const currentOk = !!stored && (await verifyPassword(p.current.slice(0, 1000), stored));
   const m = await getMember(p.db, p.userId);
-  check(passwordProblem(p.next, { username: m?.username, email: m?.email, fullname: m?.fullname ?? undefined }), 'password');
+  // Both fields at once, by the form's names: a wrong current password is a 403, beside a weak new one too.
+  const current = currentOk ? null : p.current ? 'The current password is wrong.' : 'Enter your current password.';
+  const next = passwordProblem(p.next, { username: m?.username, email: m?.email, fullname: m?.fullname ?? undefined });
+  if (current && next) throw new FormProblems({ current, next }, 403, 'bad_password');
+  if (current) throw new ActionError(403, current, 'bad_password', {}, 'current');
+  check(next, 'next');
   const hash = await hashPassword(p.next);
   await p.db.transaction().execute(async (trx) => {
     await trx

@@ -2,7 +2,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { API_TOKEN_PREFIX, newToken, sha256Hex } from '../security/tokens.ts';
-import { ActionError } from './errors.ts';
+import { ActionError, invalidField } from './errors.ts';
 
 export const MAX_TOKENS_PER_MEMBER = 20;
 export const MAX_TOKEN_NAME_CHARS = 60;
@@ -30,9 +30,9 @@ export async function createApiToken(p: {
     throw new ActionError(403, `API tokens are for confirmed members. ${UNCONFIRMED_NOTE}`, 'email_unconfirmed');
   }
   const name = p.name.trim();
-  if (!name) throw new ActionError(400, 'Give the token a name, such as the script that will use it.', 'invalid_name');
+  if (!name) throw invalidField('name', 'Give the token a name, such as the script that will use it.', 'invalid_name');
   if (name.length > MAX_TOKEN_NAME_CHARS)
-    throw new ActionError(400, `A token name has at most ${MAX_TOKEN_NAME_CHARS} characters.`, 'invalid_name');
+    throw invalidField('name', `A token name has at most ${MAX_TOKEN_NAME_CHARS} characters.`, 'invalid_name');
   const token = `${API_TOKEN_PREFIX}${newToken()}`;
   const now = (p.now ?? new Date()).toISOString();
   return p.db.transaction().execute(async (trx) => {

@@ -64,3 +64,26 @@ export function fieldMessagesOf(err: unknown): FieldMessages {
   if (err instanceof ActionError && err.field) return { [err.field]: err.message };
   return {};
 }
+
+/**
+ * Throws the refusals found (undefined: that check passed), each about its field: one as it is, with its
+ * own status and code; several as one 400 holding every message, so that all are said at once.
+ */
+export function throwRefusals(refusals: (ActionError | undefined)[]): void {
+  const found = refusals.filter((r): r is ActionError => r !== undefined);
+  const [first, ...rest] = found;
+  if (!first) return;
+  if (!rest.length) throw first;
+  throw new FormProblems(Object.fromEntries(found.map((r) => [r.field ?? 'form', r.message])));
+}
+
+/** The refusal a check throws, or undefined when it passes (to say it beside others found with it). */
+export function refusalThrownBy(check: () => unknown): ActionError | undefined {
+  try {
+    check();
+    return undefined;
+  } catch (e) {
+    if (e instanceof ActionError) return e;
+    throw e;
+  }
+}

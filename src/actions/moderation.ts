@@ -4,10 +4,10 @@ import { type Kysely, sql } from 'kysely';
 import { getMember, type Member } from '../db/queries/members.ts';
 import { recomputeTrending } from '../db/queries/trending.ts';
 import type { Database } from '../db/schema.ts';
-import { canModerate, canSetRole, canSuspend, isRole, type Role } from '../domain/roles.ts';
+import { canModerate, canSetRole, canSuspend, isRole, ROLES, type Role } from '../domain/roles.ts';
 import type { TrendingParams } from '../domain/trending.ts';
 import { lockPaperOf } from './comments.ts';
-import { ActionError } from './errors.ts';
+import { ActionError, invalidField, refusalThrownBy, throwRefusals } from './errors.ts';
 import { logAction, requireReason } from './moderation-log.ts';
 
 type Db = Kysely<Database>;
@@ -124,9 +124,13 @@ export async function setSuspended(p: {
 }
 
 export async function setRole(p: { db: Db; actor: Member; userId: number; role: string; reason: string; now?: Date }): Promise<void> {
+  // The role and the reason at once, each beside its field.
+  throwRefusals([
+    isRole(p.role) ? undefined : invalidField('role', `A role is one of ${ROLES.join(', ')}.`, 'invalid_role'),
+    refusalThrownBy(() => requireReason(p.reason)),
+  ]);
   const reason = requireReason(p.reason);
-  if (!isRole(p.role)) throw new ActionError(400, 'A role is one of member, trusted, moderator, admin.', 'invalid_role');
-  const role: Role = p.role;
+  const role = p.role as Role;
   const t = await target(p.db, p.userId);
   if (!canSetRole(p.actor, t)) throw new ActionError(403, 'Only admins grant roles, and not to themselves.', 'forbidden');
   const now = (p.now ?? new Date()).toISOString();

@@ -10,10 +10,15 @@ import type { Database, OrgRole } from '../db/schema.ts';
 import { USERNAME_RE } from '../domain/accounts.ts';
 import { normaliseGithubRepo, normaliseProjectPage } from '../domain/links.ts';
 import { isAdmin } from '../domain/roles.ts';
-import { ActionError } from './errors.ts';
+import { ActionError, invalidField, throwProblems, throwRefusals } from './errors.ts';
 import { logAction } from './moderation-log.ts';
 
 type Db = Kysely<Database>;
+
+/** An organisation's full name, shown in its page's heading. */
+export const MAX_ORG_FULLNAME_CHARS = 100;
+
+const isOrgRole = (r: string): r is OrgRole => r === 'admin' || r === 'member';
 
 export interface OrgMemberView {
   user_id: number;
@@ -39,9 +44,12 @@ export async function orgRoleOf(db: Db, orgId: number, userId: number): Promise<
   return r?.role;
 }
 
+const findOrg = (db: Db, name: string) => db.selectFrom('organizations').select(['id', 'name']).where('name', '=', name).executeTakeFirst();
+const noOrg = (name: string) => `There is no organization “${name.slice(0, 80)}”.`;
+
 async function orgByName(db: Db, name: string) {
-  const o = await db.selectFrom('organizations').select(['id', 'name']).where('name', '=', name).executeTakeFirst();
-  if (!o) throw new ActionError(404, `There is no organization “${name.slice(0, 80)}”.`, 'no_org');
+  const o = await findOrg(db, name);
+  if (!o) throw new ActionError(404, noOrg(name), 'no_org');
   return o;
 }
 
@@ -55,12 +63,18 @@ export async function createOrganization(p: {
   if (!isAdmin(p.actor.role)) throw new ActionError(403, 'Only admins create organizations.', 'forbidden');
   const name = p.name.trim();
   const fullname = p.fullname.trim();
-  if (!USERNAME_RE.test(name)) throw new ActionError(400, 'An organization name has 2 to 39 letters, digits, "-" or "_".', 'invalid_name');
-  if (fullname.length > 100) throw new ActionError(400, 'A full name has at most 100 characters.', 'invalid_fullname');
+  throwProblems({
+    name: !name
+      ? 'Give the organization a short name: it is its address, /orgs/name.'
+      : USERNAME_RE.test(name)
+        ? null
+        : 'An organization name has 2 to 39 letters, digits, "-" or "_".',
+    fullname: fullname.length > MAX_ORG_FULLNAME_CHARS ? `A full name has at most ${MAX_ORG_FULLNAME_CHARS} characters.` : null,
+  });
   const now = (p.now ?? new Date()).toISOString();
   return p.db.transaction().execute(async (trx) => {
     const taken = await trx.selectFrom('organizations').select('id').where('name', '=', name).executeTakeFirst();
-    if (taken) throw new ActionError(409, `The organization “${name}” exists already.`, 'org_taken');
+    if (taken) throw invalidField('name', `The organization “${name}” exists already.`, 'org_taken', 409);
     const o = await trx
       .insertInto('organizations')
       .values({ name, fullname: fullname || null, avatar: null, hf_id: null })
@@ -86,10 +100,17 @@ export async function addOrgMember(p: {
 }): Promise<void> {
   const org = await orgByName(p.db, p.orgName);
   if (!(await mayManage(p.db, p.actor, org.id))) throw new ActionError(403, 'Only the organization’s admins may add members.', 'forbidden');
-  if (p.role !== 'admin' && p.role !== 'member') throw new ActionError(400, 'A member’s role is "member" or "admin".', 'invalid_role');
-  const role: OrgRole = p.role;
-  const target = await getMemberByUsername(p.db, p.username.trim().replace(/^@/, ''));
-  if (!target) throw new ActionError(404, `There is no member “${p.username.slice(0, 40)}” with an account here.`, 'no_member');
+  const username = p.username.trim().replace(/^@/, '');
+  const target = username ? await getMemberByUsername(p.db, username) : undefined;
+  const role = isOrgRole(p.role) ? p.role : undefined;
+  const refusals: ActionError[] = [];
+  if (!username) refusals.push(invalidField('username', 'Give the username of the member to add.', 'invalid_username'));
+  else if (!target) {
+    refusals.push(invalidField('username', `There is no member “${username.slice(0, 40)}” with an account here.`, 'no_member', 404));
+  }
+  if (!role) refusals.push(invalidField('role', 'A member’s role is "member" or "admin".', 'invalid_role'));
+  // Both at once: a mistyped username and a role sent altered are said together.
+  if (!target || !role) return throwRefusals(refusals);
   const now = (p.now ?? new Date()).toISOString();
   await p.db.transaction().execute(async (trx) => {
     await trx
@@ -156,33 +177,40 @@ export async function linkPaper(p: LinkProps): Promise<void> {
     throw new ActionError(403, 'Only the paper’s confirmed authors and admins may change its links.', 'forbidden');
   }
   const set: { organization_id?: number | null; github_repo?: string | null; project_page?: string | null } = {};
+  // Every field's refusal at once, named as the links form names its fields.
+  const refusals: ActionError[] = [];
   if (p.organization !== undefined) {
     const name = p.organization.trim();
     if (!name) set.organization_id = null;
     else {
-      const org = await orgByName(p.db, name);
-      if (!admin && !(await orgRoleOf(p.db, org.id, p.actor.id))) {
-        throw new ActionError(403, `Only members of “${org.name}” may link papers to it.`, 'not_org_member');
-      }
-      set.organization_id = org.id;
+      const org = await findOrg(p.db, name);
+      if (!org) refusals.push(invalidField('organization', noOrg(name), 'no_org', 404));
+      else if (!admin && !(await orgRoleOf(p.db, org.id, p.actor.id))) {
+        refusals.push(invalidField('organization', `Only members of “${org.name}” may link papers to it.`, 'not_org_member', 403));
+      } else set.organization_id = org.id;
     }
   }
   if (p.githubRepo !== undefined) {
     if (!p.githubRepo.trim()) set.github_repo = null;
     else {
       const repo = normaliseGithubRepo(p.githubRepo);
-      if (!repo) throw new ActionError(400, 'A GitHub repository looks like https://github.com/owner/name.', 'invalid_repo');
-      set.github_repo = repo;
+      if (!repo)
+        refusals.push(invalidField('github_repo', 'A GitHub repository looks like https://github.com/owner/name.', 'invalid_repo'));
+      else set.github_repo = repo;
     }
   }
   if (p.projectPage !== undefined) {
     if (!p.projectPage.trim()) set.project_page = null;
     else {
       const page = normaliseProjectPage(p.projectPage);
-      if (!page) throw new ActionError(400, 'A project page is an http(s) address, such as https://example.org/project.', 'invalid_url');
-      set.project_page = page;
+      if (!page) {
+        refusals.push(
+          invalidField('project_page', 'A project page is an http(s) address, such as https://example.org/project.', 'invalid_url'),
+        );
+      } else set.project_page = page;
     }
   }
+  throwRefusals(refusals);
   if (!Object.keys(set).length) return;
   const now = (p.now ?? new Date()).toISOString();
   await p.db.transaction().execute(async (trx) => {

@@ -7,13 +7,14 @@ import { decideClaim, pendingClaims } from '../../actions/authorship.ts';
 import { setRole, setSuspended } from '../../actions/moderation.ts';
 import { createOrganization } from '../../actions/organisations.ts';
 import { harvestStatus, jobStatus, outboxStatus, weeklyGrowth } from '../../db/queries/admin-stats.ts';
-import { listMembers, type Member } from '../../db/queries/members.ts';
+import { getMember, listMembers, type Member } from '../../db/queries/members.ts';
 import { canModerate, isAdmin } from '../../domain/roles.ts';
 import { memberOrRedirect, theMember } from '../auth.ts';
 import type { AppContext } from '../context.ts';
 import { HttpError, notFound } from '../errors.ts';
+import { refusalOf } from '../refusal.ts';
 import { formText, parseForm, sendPage } from '../send-page.ts';
-import { type AdminData, type LogRow, renderAdminPage } from '../views/admin-page.ts';
+import { type AdminData, type AdminForm, type LogRow, renderAdminPage } from '../views/admin-page.ts';
 
 const MEMBERS_SHOWN = 100;
 const LOG_SHOWN = 200;
@@ -43,9 +44,24 @@ export function registerAdmin(app: FastifyInstance, ctx: AppContext): void {
   const db = ctx.store.db;
   const member = { config: { requireMember: true } };
 
-  async function show(req: FastifyRequest, reply: FastifyReply, actor: Member, extra: Partial<AdminData> = {}, status = 200) {
+  /** `mustList`: a member whose row must be on the page (their form was refused), listed or not. */
+  async function show(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    actor: Member,
+    extra: Partial<AdminData> & { mustList?: number } = {},
+    status = 200,
+  ) {
+    const { mustList, ...given } = extra;
     const q = req.query as Record<string, unknown>;
     const search = typeof q.q === 'string' ? q.q.trim().slice(0, 100) : '';
+    const members = await listMembers(db, { q: search, limit: MEMBERS_SHOWN, offset: 0 });
+    if (mustList !== undefined && !members.some((m) => m.id === mustList)) {
+      // A refused row beyond the first page (or the search the form was sent from) comes first.
+      const target = await getMember(db, mustList);
+      const row = target && (await listMembers(db, { q: target.username, limit: MEMBERS_SHOWN, offset: 0 })).find((m) => m.id === mustList);
+      if (row) members.unshift(row);
+    }
     const log: LogRow[] = isAdmin(actor.role)
       ? await db
           .selectFrom('moderation_log as l')
@@ -60,7 +76,7 @@ export function registerAdmin(app: FastifyInstance, ctx: AppContext): void {
       actor,
       csrf: req.session?.csrf ?? '',
       claims: isAdmin(actor.role) ? await pendingClaims(db) : [],
-      members: await listMembers(db, { q: search, limit: MEMBERS_SHOWN, offset: 0 }),
+      members,
       q: search,
       log,
       ...(isAdmin(actor.role)
@@ -74,19 +90,27 @@ export function registerAdmin(app: FastifyInstance, ctx: AppContext): void {
           }
         : {}),
       ...(key ? { notice: NOTICES[key] } : {}),
-      ...extra,
+      ...given,
     };
     return sendPage(ctx, req, reply, renderAdminPage(data), status);
   }
 
-  async function act(req: FastifyRequest, reply: FastifyReply, run: (actor: Member) => Promise<string>) {
+  /**
+   * Runs an action; a refusal answers the POST with the page again, the refused form (`key`: its
+   * claim's or member's id) holding its messages and what was typed.
+   */
+  async function act(req: FastifyRequest, reply: FastifyReply, form: AdminForm, run: (actor: Member, id: number) => Promise<string>) {
     const actor = theMember(req);
     if (!canModerate(actor.role)) throw forbidden();
+    const raw = (req.params as { id?: string }).id;
+    const id = raw === undefined ? 0 : idParam(raw);
     try {
-      return reply.redirect(`/admin?done=${await run(actor)}`, 303);
+      return reply.redirect(`/admin?done=${await run(actor, id)}`, 303);
     } catch (e) {
-      if (!(e instanceof HttpError) || e.status >= 500) throw e;
-      return show(req, reply, actor, { notice: { text: e.message, kind: 'error' } }, e.status);
+      const refused = refusalOf(e, form, req.body, raw === undefined ? undefined : id);
+      if (!refused) throw e;
+      reply.headers(refused.headers);
+      return show(req, reply, actor, { refused, ...(form === 'role' || form === 'suspend' ? { mustList: id } : {}) }, refused.status);
     }
   }
 
@@ -98,28 +122,28 @@ export function registerAdmin(app: FastifyInstance, ctx: AppContext): void {
   });
 
   app.post('/admin/claims/:id', member, async (req, reply) =>
-    act(req, reply, async (actor) => {
+    act(req, reply, 'claim', async (actor, claimId) => {
       const f = parseForm(ClaimForm, req.body);
-      await decideClaim({ db, actor, claimId: idParam((req.params as { id: string }).id), decision: f.decision, reason: f.reason });
+      await decideClaim({ db, actor, claimId, decision: f.decision, reason: f.reason });
       return 'claim';
     }),
   );
 
   app.post('/admin/members/:id/role', member, async (req, reply) =>
-    act(req, reply, async (actor) => {
+    act(req, reply, 'role', async (actor, userId) => {
       const f = parseForm(RoleForm, req.body);
-      await setRole({ db, actor, userId: idParam((req.params as { id: string }).id), role: f.role, reason: f.reason });
+      await setRole({ db, actor, userId, role: f.role, reason: f.reason });
       return 'role';
     }),
   );
 
   app.post('/admin/members/:id/suspend', member, async (req, reply) =>
-    act(req, reply, async (actor) => {
+    act(req, reply, 'suspend', async (actor, userId) => {
       const f = parseForm(SuspendForm, req.body);
       await setSuspended({
         db,
         actor,
-        userId: idParam((req.params as { id: string }).id),
+        userId,
         suspended: f.suspended === '1',
         reason: f.reason,
       });
@@ -128,7 +152,7 @@ export function registerAdmin(app: FastifyInstance, ctx: AppContext): void {
   );
 
   app.post('/admin/orgs', member, async (req, reply) =>
-    act(req, reply, async (actor) => {
+    act(req, reply, 'org', async (actor) => {
       const f = parseForm(OrgForm, req.body);
       await createOrganization({ db, actor, name: f.name, fullname: f.fullname });
       return 'org';

@@ -6,11 +6,12 @@ import { createApiToken, revokeApiToken } from '../../actions/api-tokens.ts';
 import { listApiTokens, type Member } from '../../db/queries/members.ts';
 import { memberOrRedirect, theMember } from '../auth.ts';
 import type { AppContext } from '../context.ts';
-import { HttpError, notFound } from '../errors.ts';
+import { notFound } from '../errors.ts';
 import type { Html } from '../html.ts';
 import { enforceRateLimit } from '../rate-limit.ts';
+import { refusalOf } from '../refusal.ts';
 import { formText, parseForm, sendPage } from '../send-page.ts';
-import { renderSettingsPage, type SettingsData } from '../views/settings-page.ts';
+import { renderSettingsPage, type SettingsData, type SettingsForm } from '../views/settings-page.ts';
 import { mailContext } from './pages-account.ts';
 
 /**
@@ -58,17 +59,21 @@ export function registerSettingsPages(app: FastifyInstance, ctx: AppContext): vo
     return sendPage(ctx, req, reply, renderSettingsPage(data), status);
   }
 
-  /** Runs a settings change; a refusal shows the page again with the message. */
-  async function act(req: FastifyRequest, reply: FastifyReply, run: (m: Member) => Promise<string | undefined>) {
+  /**
+   * Runs a settings change; a refusal answers the POST with the page again, this form holding its
+   * messages and what was typed, the other forms as they were.
+   */
+  async function act(req: FastifyRequest, reply: FastifyReply, form: SettingsForm, run: (m: Member) => Promise<string | undefined>) {
     const m = theMember(req);
     try {
       const done = await run(m);
       if (done) return reply.redirect(`/settings?${done}`, 303);
       return reply;
     } catch (e) {
-      if (!(e instanceof HttpError) || e.status >= 500) throw e;
-      reply.headers(e.headers);
-      return show(req, reply, m, { notice: { text: e.message, kind: 'error' } }, e.status);
+      const refused = refusalOf(e, form, req.body);
+      if (!refused) throw e;
+      reply.headers(refused.headers);
+      return show(req, reply, m, { refused }, refused.status);
     }
   }
 
@@ -79,14 +84,14 @@ export function registerSettingsPages(app: FastifyInstance, ctx: AppContext): vo
   });
 
   app.post('/settings/profile', member, async (req, reply) =>
-    act(req, reply, async (m) => {
+    act(req, reply, 'profile', async (m) => {
       await updateProfile({ db, userId: m.id, fullname: parseForm(ProfileForm, req.body).fullname });
       return 'saved';
     }),
   );
 
   app.post('/settings/password', member, async (req, reply) =>
-    act(req, reply, async (m) => {
+    act(req, reply, 'password', async (m) => {
       const f = parseForm(PasswordForm, req.body);
       await enforceRateLimit(ctx, 'signInAccount', `member:${m.id}`);
       await changePassword({ db, userId: m.id, current: f.current, next: f.next, ...(req.session ? { keepSession: req.session.id } : {}) });
@@ -95,7 +100,7 @@ export function registerSettingsPages(app: FastifyInstance, ctx: AppContext): vo
   );
 
   app.post('/settings/resend-confirmation', member, async (req, reply) =>
-    act(req, reply, async (m) => {
+    act(req, reply, 'resend', async (m) => {
       await enforceRateLimit(ctx, 'confirmResend', String(m.id));
       await resendConfirmation({ db, userId: m.id, mail: mailContext(ctx) });
       return 'sent';
@@ -103,7 +108,7 @@ export function registerSettingsPages(app: FastifyInstance, ctx: AppContext): vo
   );
 
   app.post('/settings/tokens', member, async (req, reply) =>
-    act(req, reply, async (m) => {
+    act(req, reply, 'tokens', async (m) => {
       await enforceRateLimit(ctx, 'tokens', String(m.id));
       const name = parseForm(TokenForm, req.body).name;
       const t = await createApiToken({ db, userId: m.id, name, requireConfirmedEmail: ctx.config.requireConfirmedEmail });
@@ -114,7 +119,7 @@ export function registerSettingsPages(app: FastifyInstance, ctx: AppContext): vo
   );
 
   app.post('/settings/tokens/:id/revoke', member, async (req, reply) =>
-    act(req, reply, async (m) => {
+    act(req, reply, 'revoke', async (m) => {
       const raw = (req.params as { id: string }).id;
       if (!/^\d{1,12}$/.test(raw)) throw notFound('You have no such token.');
       await revokeApiToken({ db, userId: m.id, tokenId: Number(raw) });

@@ -12,7 +12,7 @@ import type { AppContext } from '../context.ts';
 import type { Html } from '../html.ts';
 import { type DiscussionViewer, type OpenCommentForm, renderDiscussion } from '../views/discussion.ts';
 import type { PaperPageExtras } from '../views/paper-page.ts';
-import { hiddenBanner, renderPaperTools } from '../views/paper-tools.ts';
+import { hiddenBanner, renderPaperTools, type ToolRefusal } from '../views/paper-tools.ts';
 
 export async function discussionFor(ctx: AppContext, paperId: string, path: string, viewer?: DiscussionViewer): Promise<Html> {
   const rows = await paperComments(ctx.store.db, paperId);
@@ -45,6 +45,18 @@ export async function memberExtras(
     canWrite: m.emailConfirmed || !ctx.config.requireConfirmedEmail,
     ...(open ? { open } : {}),
   };
+  return {
+    ...(view.paper.hidden ? { banner: hiddenBanner() } : {}),
+    ...(viewer.canWrite ? {} : { voteNote: confirmToVoteHint() }),
+    discussion: await discussionFor(ctx, id, path, viewer),
+    aside: await paperToolsFor(ctx, view, m, path),
+  };
+}
+
+/** The member's tools beside the paper; `refused`: one of their forms, shown again with its messages. */
+export async function paperToolsFor(ctx: AppContext, view: PaperView, m: Member, path: string, refused?: ToolRefusal): Promise<Html> {
+  const db = ctx.store.db;
+  const id = view.paper.id;
   const orgs = isAdmin(m.role)
     ? await db.selectFrom('organizations').select(['name', 'fullname']).orderBy('name').limit(500).execute()
     : await db
@@ -54,18 +66,14 @@ export async function memberExtras(
         .where('om.user_id', '=', m.id)
         .orderBy('o.name')
         .execute();
-  return {
-    ...(view.paper.hidden ? { banner: hiddenBanner() } : {}),
-    ...(viewer.canWrite ? {} : { voteNote: confirmToVoteHint() }),
-    discussion: await discussionFor(ctx, id, path, viewer),
-    aside: renderPaperTools({
-      view,
-      path,
-      member: m,
-      claims: await claimsOn(db, id, m.id),
-      isAuthor: await isAuthorOf(db, m.id, id),
-      canClaim: m.emailConfirmed || !ctx.config.requireConfirmedEmail,
-      orgs,
-    }),
-  };
+  return renderPaperTools({
+    view,
+    path,
+    member: m,
+    claims: await claimsOn(db, id, m.id),
+    isAuthor: await isAuthorOf(db, m.id, id),
+    canClaim: m.emailConfirmed || !ctx.config.requireConfirmedEmail,
+    orgs,
+    ...(refused ? { refused } : {}),
+  });
 }

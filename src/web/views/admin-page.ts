@@ -1,13 +1,16 @@
 // /admin: pending authorship claims, members and their roles, new organisations, the moderation log.
 // Moderators see the members (to suspend); admins see everything.
 import type { PendingClaim } from '../../actions/authorship.ts';
+import { MAX_REASON_CHARS } from '../../actions/moderation-log.ts';
+import { MAX_ORG_FULLNAME_CHARS } from '../../actions/organisations.ts';
 import type { Member, MemberListRow } from '../../db/queries/members.ts';
 import { canSetRole, canSuspend, isAdmin, ROLES } from '../../domain/roles.ts';
 import { type Html, html } from '../html.ts';
+import { type Refusal, refusedHere, summaryIds } from '../refusal.ts';
 import { type DashboardData, renderDashboard } from './admin-dashboard.ts';
 import { paperPath, submitterPath } from './components.ts';
 import { mediumDay } from './format.ts';
-import { csrfField, field, notice } from './forms.ts';
+import { csrfField, field, formProblems, notice } from './forms.ts';
 import { renderPage } from './layout.ts';
 import { hasMath, renderMath } from './math.ts';
 
@@ -31,22 +34,38 @@ export interface AdminData {
   notice?: { text: string; kind: 'ok' | 'error' };
   /** The overview (admins only). */
   dashboard?: DashboardData;
+  /** The form just refused (`key`: the claim's or member's id), shown again with its messages. */
+  refused?: AdminRefusal;
 }
 
-function reasonInput(id: string): Html {
-  return html`<label class="visually-hidden" for="${id}">Reason</label><input class="field__input field__input--small" id="${id}" name="reason" required maxlength="500" placeholder="Reason (logged)">`;
+export type AdminForm = 'claim' | 'role' | 'suspend' | 'org';
+export type AdminRefusal = Refusal<AdminForm>;
+
+/** The reason of a moderation form; refused, it keeps what was typed and says what is wrong beside it. */
+function reasonInput(id: string, r?: AdminRefusal): Html {
+  const error = r?.state.errors?.reason;
+  return html`<label class="visually-hidden" for="${id}">Reason</label><input class="field__input field__input--small" id="${id}" name="reason" required maxlength="${MAX_REASON_CHARS}" placeholder="Reason (logged)"${
+    r ? html` value="${r.values.reason ?? ''}"` : ''
+  }${error ? html` aria-invalid="true" aria-describedby="${id}-error"` : ''}>${error ? html`<p class="field__error field__error--row" id="${id}-error">${error}</p>` : ''}`;
+}
+
+/** The summary of a refused row form (a claim, a member), on top of its section. */
+function rowProblems(r: AdminRefusal | undefined, ids: Record<string, string>): Html {
+  return formProblems(r?.state, { labels: { role: 'Role', reason: 'Reason' }, ids: summaryIds(r?.state, ids) });
 }
 
 function claims(d: AdminData): Html {
   if (!isAdmin(d.actor.role)) return html``;
+  const refused = d.refused?.form === 'claim' ? d.refused : undefined;
   return html`<section class="settings-section" aria-labelledby="claims-h">
   <h2 id="claims-h">Authorship claims waiting</h2>
+  ${rowProblems(refused, { reason: `claim-${refused?.key}` })}
   ${
     d.claims.length
       ? html`<ul class="admin-list">${d.claims.map(
           (c) => html`<li class="admin-list__item">
       <p><a href="${submitterPath(c.username)}">@${c.username}</a> (${c.email}) says they are <strong>${c.author}</strong> of <a href="${paperPath(c.paper_id)}">${renderMath(c.title, { inlineOnly: true })}</a> <span class="muted">· ${mediumDay(c.created_at)}</span></p>
-      <form class="form form--inline" method="post" action="/admin/claims/${c.id}">${csrfField(d.csrf)}${reasonInput(`claim-${c.id}`)}
+      <form class="form form--inline" method="post" action="/admin/claims/${c.id}" novalidate>${csrfField(d.csrf)}${reasonInput(`claim-${c.id}`, refusedHere(d.refused, 'claim', c.id))}
         <button class="button button--small button--primary" type="submit" name="decision" value="confirm">Confirm</button>
         <button class="button button--small button--danger" type="submit" name="decision" value="refuse">Refuse</button></form>
     </li>`,
@@ -57,8 +76,12 @@ function claims(d: AdminData): Html {
 }
 
 function members(d: AdminData): Html {
+  const refused = d.refused?.form === 'role' || d.refused?.form === 'suspend' ? d.refused : undefined;
+  const rowIds: Record<string, string> =
+    refused?.form === 'role' ? { role: `role-${refused.key}`, reason: `role-reason-${refused.key}` } : { reason: `susp-${refused?.key}` };
   return html`<section class="settings-section" aria-labelledby="members-h">
   <h2 id="members-h">Members</h2>
+  ${rowProblems(refused, rowIds)}
   <form class="form form--inline" method="get" action="/admin">
     <label class="visually-hidden" for="member-q">Find members</label>
     <input class="field__input" id="member-q" name="q" type="search" value="${d.q}" placeholder="Username or email starts with…" maxlength="100">
@@ -68,6 +91,11 @@ function members(d: AdminData): Html {
     <thead><tr><th scope="col">Member</th><th scope="col">Role</th><th scope="col">Status</th><th scope="col">Actions</th></tr></thead>
     <tbody>${d.members.map((m) => {
       const target = { id: m.id, role: m.role };
+      const role = refusedHere(d.refused, 'role', m.id);
+      const suspend = refusedHere(d.refused, 'suspend', m.id);
+      const roleError = role?.state.errors?.role;
+      // Refused, the select shows the role that was chosen (when it is one), else the member's.
+      const chosen = role?.values.role && (ROLES as readonly string[]).includes(role.values.role) ? role.values.role : m.role;
       return html`<tr>
       <td><a href="${submitterPath(m.username)}">@${m.username}</a><br><span class="muted">${m.email} · joined ${mediumDay(m.created_at)}</span></td>
       <td data-label="Role">${m.role}</td>
@@ -75,16 +103,20 @@ function members(d: AdminData): Html {
       <td class="table__actions">
         ${
           canSetRole(d.actor, target)
-            ? html`<form class="form form--inline" method="post" action="/admin/members/${m.id}/role">${csrfField(d.csrf)}
+            ? html`<form class="form form--inline" method="post" action="/admin/members/${m.id}/role" novalidate>${csrfField(d.csrf)}
           <label class="visually-hidden" for="role-${m.id}">Role of ${m.username}</label>
-          <select class="field__input field__input--small" id="role-${m.id}" name="role">${ROLES.map((r) => html`<option value="${r}"${r === m.role ? html` selected` : ''}>${r}</option>`)}</select>
-          ${reasonInput(`role-reason-${m.id}`)}<button class="button button--small" type="submit">Set role</button></form>`
+          <select class="field__input field__input--small" id="role-${m.id}" name="role"${
+            roleError ? html` aria-invalid="true" aria-describedby="role-${m.id}-error"` : ''
+          }>${ROLES.map((r) => html`<option value="${r}"${r === chosen ? html` selected` : ''}>${r}</option>`)}</select>${
+            roleError ? html`<p class="field__error field__error--row" id="role-${m.id}-error">${roleError}</p>` : ''
+          }
+          ${reasonInput(`role-reason-${m.id}`, role)}<button class="button button--small" type="submit">Set role</button></form>`
             : ''
         }
         ${
           canSuspend(d.actor, target)
-            ? html`<form class="form form--inline" method="post" action="/admin/members/${m.id}/suspend">${csrfField(d.csrf)}
-          <input type="hidden" name="suspended" value="${m.suspended_at ? '0' : '1'}">${reasonInput(`susp-${m.id}`)}
+            ? html`<form class="form form--inline" method="post" action="/admin/members/${m.id}/suspend" novalidate>${csrfField(d.csrf)}
+          <input type="hidden" name="suspended" value="${m.suspended_at ? '0' : '1'}">${reasonInput(`susp-${m.id}`, suspend)}
           <button class="button button--small${m.suspended_at ? '' : ' button--danger'}" type="submit">${m.suspended_at ? 'Reinstate' : 'Suspend'}</button></form>`
             : ''
         }
@@ -96,11 +128,14 @@ function members(d: AdminData): Html {
 
 function orgs(d: AdminData): Html {
   if (!isAdmin(d.actor.role)) return html``;
+  const r = refusedHere(d.refused, 'org');
+  const e = r?.state.errors ?? {};
   return html`<section class="settings-section" aria-labelledby="orgs-h">
   <h2 id="orgs-h">New organization</h2>
-  <form class="form" method="post" action="/admin/orgs">${csrfField(d.csrf)}
-    ${field({ label: 'Short name (in its address, /orgs/name)', name: 'name', required: true, maxlength: 39, id: 'org-name' })}
-    ${field({ label: 'Full name', name: 'fullname', maxlength: 100, id: 'org-fullname' })}
+  <form class="form" method="post" action="/admin/orgs" novalidate>${csrfField(d.csrf)}
+    ${formProblems(r?.state, { labels: { name: 'Short name', fullname: 'Full name' }, ids: summaryIds(r?.state, { name: 'org-name', fullname: 'org-fullname' }) })}
+    ${field({ label: 'Short name (in its address, /orgs/name)', name: 'name', required: true, maxlength: 39, id: 'org-name', value: r?.values.name ?? '', error: e.name })}
+    ${field({ label: 'Full name', name: 'fullname', maxlength: MAX_ORG_FULLNAME_CHARS, id: 'org-fullname', value: r?.values.fullname ?? '', error: e.fullname })}
     <button class="button" type="submit">Create organization</button>
   </form>
 </section>`;
