@@ -22,7 +22,7 @@ import type { MailContext } from '../email/layout.ts';
 import { enqueueMail } from '../email/outbox.ts';
 import { subscriptionConfirmMail } from '../email/subscribe-confirm.ts';
 import { confirmToken, readConfirmToken } from '../security/signed-links.ts';
-import { ActionError } from './errors.ts';
+import { ActionError, invalidField } from './errors.ts';
 
 type Db = Kysely<Database>;
 const iso = (d: Date) => d.toISOString();
@@ -33,14 +33,22 @@ function asSentence(m: string): string {
   return `${t.charAt(0).toUpperCase()}${t.slice(1)}.`;
 }
 
-function address(raw: string): string {
+/** Why an address cannot be subscribed, in one sentence for beside the address field; null when it can. */
+export function addressProblem(raw: string): string | null {
   try {
-    return strictAddress(raw);
+    strictAddress(raw);
+    return null;
   } catch (e) {
     // The checks speak in sentences ("Enter your email address."): shown as they are, capitalised once.
-    if (e instanceof MailAddressError) throw new ActionError(400, asSentence(e.message), 'invalid_email');
+    if (e instanceof MailAddressError) return asSentence(e.message);
     throw e;
   }
+}
+
+function address(raw: string): string {
+  const problem = addressProblem(raw);
+  if (problem) throw invalidField('email', problem, 'invalid_email');
+  return strictAddress(raw);
 }
 
 /** Turns a member's digest on (daily or weekly, with topics) or off. */

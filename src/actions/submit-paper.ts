@@ -8,16 +8,25 @@ import { lockRow } from '../db/queries/locks.ts';
 import { storeBatch } from '../db/queries/store-papers.ts';
 import { recomputeTrending } from '../db/queries/trending.ts';
 import type { Database } from '../db/schema.ts';
-import { parseArxivId } from '../domain/arxiv-id.ts';
 import type { PaperRecord } from '../domain/paper.ts';
 import type { Role } from '../domain/roles.ts';
-import { checkSubmission, readableDay, type SubmissionFacts, type SubmissionSettings, utcDay } from '../domain/submission-rules.ts';
+import {
+  checkSubmission,
+  readableDay,
+  type SubmissionFacts,
+  type SubmissionSettings,
+  submissionInput,
+  utcDay,
+} from '../domain/submission-rules.ts';
 import type { TrendingParams } from '../domain/trending.ts';
 import { lookupArxivIds } from '../ingest/arxiv/client.ts';
 import { ArxivIngestError } from '../ingest/arxiv/errors.ts';
-import { ActionError } from './errors.ts';
+import { ActionError, invalidField } from './errors.ts';
 
 type Db = Kysely<Database>;
+
+/** The field of the form and of the API body that holds what was typed; refusals about it name it. */
+export const PAPER_FIELD = 'paper_id';
 
 /** Looks one paper up on arXiv; undefined when arXiv has no such paper. */
 export type ArxivLookup = (id: string) => Promise<PaperRecord | undefined>;
@@ -80,16 +89,9 @@ function refuseIf(f: SubmissionFacts, rules: SubmissionSettings): void {
 
 export async function submitPaper(p: SubmitProps): Promise<Submitted> {
   const now = p.now ?? new Date();
-  const input = p.input.trim();
-  const parsed = parseArxivId(input);
-  if (!parsed) {
-    throw new ActionError(
-      400,
-      `“${input.slice(0, 80)}” is not an arXiv id or URL. Write it as 2401.12345 or https://arxiv.org/abs/2401.12345.`,
-      'invalid_id',
-    );
-  }
-  const id = parsed.id;
+  const input = submissionInput(p.input);
+  if ('problem' in input) throw invalidField(PAPER_FIELD, input.problem, 'invalid_id');
+  const id = input.id;
   // Cheap checks first (with no paper known yet: role and daily cap).
   refuseIf({ ...(await facts(p.db, p, id, now)) }, p.rules);
 
@@ -104,7 +106,8 @@ export async function submitPaper(p: SubmitProps): Promise<Submitted> {
         throw new ActionError(502, 'arXiv did not answer properly just now; please try again in a few minutes.', 'arxiv_unavailable');
       throw e;
     }
-    if (!record) throw new ActionError(404, `arXiv has no paper ${id}.`, 'not_on_arxiv');
+    // Most likely a mistyped id: said beside the field, where it can be corrected.
+    if (!record) throw invalidField(PAPER_FIELD, `arXiv has no paper ${id}.`, 'not_on_arxiv', 404);
     await storeBatch(p.db, { papers: [record], entries: [] }, now.toISOString());
     source = 'arxiv';
   }

@@ -22,6 +22,9 @@ export interface Topics {
 export const MAX_TOPIC_QUERIES = 10;
 export const MAX_TOPIC_QUERY_CHARS = 100;
 export const MAX_TOPIC_CATEGORIES = 20;
+/** The longest text the categories and topics fields of a form take (the rules above bound the rest). */
+export const MAX_CATEGORIES_FIELD_CHARS = 400;
+export const MAX_QUERIES_FIELD_CHARS = 1200;
 /** A confirmation link of a visitor's subscription works this long. Unsubscribe links never expire. */
 export const SUBSCRIPTION_CONFIRM_HOURS = 48;
 /** Papers of a period a digest picks from (topic subscribers get the matching ones among them). */
@@ -35,8 +38,47 @@ export function isFrequency(s: unknown): s is DigestFrequency {
   return s === 'daily' || s === 'weekly';
 }
 
-/** Splits the categories field (commas or spaces) and the queries field (one per line). */
-export function parseTopics(categoriesText: string, queriesText: string): { topics: Topics } | { problem: string } {
+/** What is wrong with each topics field, when something is: one sentence for each, said beside it. */
+export interface TopicProblems {
+  categories?: string;
+  queries?: string;
+}
+
+/** How many wrong categories a message names (the field beside it shows them all). */
+const NAMED_BAD_CATEGORIES = 3;
+const QUOTED_CHARS = 40;
+/** A query with no letter or digit matches nothing (the search language only searches words). */
+const HAS_WORD = /[\p{L}\p{N}]/u;
+
+/** Cut by code points, so that the quote never ends in half a character. */
+const quote = (s: string) => `"${[...s].slice(0, QUOTED_CHARS).join('')}"`;
+
+function categoriesProblem(categories: string[]): string | undefined {
+  if (categories.length > MAX_TOPIC_CATEGORIES) return `At most ${MAX_TOPIC_CATEGORIES} categories (you gave ${categories.length}).`;
+  const bad = categories.filter((c) => !CATEGORY_RE.test(c));
+  if (!bad.length) return undefined;
+  const named = bad.slice(0, NAMED_BAD_CATEGORIES).map(quote).join(', ');
+  const more = bad.length > NAMED_BAD_CATEGORIES ? ` and ${bad.length - NAMED_BAD_CATEGORIES} more` : '';
+  return bad.length === 1
+    ? `${named} is not an arXiv category (such as cs.CL, math.AG or hep-th).`
+    : `${named}${more} are not arXiv categories (such as cs.CL, math.AG or hep-th).`;
+}
+
+function queriesProblem(queries: string[]): string | undefined {
+  if (queries.length > MAX_TOPIC_QUERIES) return `At most ${MAX_TOPIC_QUERIES} topics, one search per line (you gave ${queries.length}).`;
+  if (queries.some((q) => CONTROL.test(q))) return 'A topic cannot hold control characters.';
+  const long = queries.find((q) => q.length > MAX_TOPIC_QUERY_CHARS);
+  if (long !== undefined) return `A topic has at most ${MAX_TOPIC_QUERY_CHARS} characters; one has ${long.length}.`;
+  const wordless = queries.find((q) => !HAS_WORD.test(q));
+  if (wordless !== undefined) return `The topic ${quote(wordless)} has no word to search for.`;
+  return undefined;
+}
+
+/**
+ * Splits the categories field (commas or spaces) and the queries field (one per line), or says what is
+ * wrong with each field: both at once, so that nobody corrects one and meets the next.
+ */
+export function parseTopics(categoriesText: string, queriesText: string): { topics: Topics } | { problems: TopicProblems } {
   const categories = [...new Set(categoriesText.split(/[\s,;]+/).filter(Boolean))];
   const queries = [
     ...new Set(
@@ -46,14 +88,37 @@ export function parseTopics(categoriesText: string, queriesText: string): { topi
         .filter(Boolean),
     ),
   ];
-  if (categories.length > MAX_TOPIC_CATEGORIES) return { problem: `At most ${MAX_TOPIC_CATEGORIES} categories.` };
-  const bad = categories.find((c) => !CATEGORY_RE.test(c));
-  if (bad !== undefined) return { problem: `"${bad.slice(0, 40)}" is not an arXiv category (such as cs.CL, math.AG or hep-th).` };
-  if (queries.length > MAX_TOPIC_QUERIES) return { problem: `At most ${MAX_TOPIC_QUERIES} topics (one search per line).` };
-  const long = queries.find((q) => q.length > MAX_TOPIC_QUERY_CHARS);
-  if (long !== undefined) return { problem: `A topic has at most ${MAX_TOPIC_QUERY_CHARS} characters.` };
-  if (queries.some((q) => CONTROL.test(q))) return { problem: 'A topic cannot hold control characters.' };
-  return { topics: { queries, categories } };
+  const problems: TopicProblems = {};
+  const c = categoriesProblem(categories);
+  const q = queriesProblem(queries);
+  if (c) problems.categories = c;
+  if (q) problems.queries = q;
+  return c || q ? { problems } : { topics: { queries, categories } };
+}
+
+/** Why a frequency given by a form is not one (the radios only send these, a crafted post may not). */
+export function frequencyProblem(value: string, withOff: boolean): string | null {
+  if (isFrequency(value) || (withOff && value === 'off')) return null;
+  return withOff ? 'Choose off, daily or weekly.' : 'Choose daily or weekly.';
+}
+
+/** What a digest form chose: how often (or off, for members) and the topics. */
+export interface DigestChoice {
+  frequency: DigestFrequency | 'off';
+  topics: Topics;
+}
+
+export type DigestChoiceProblems = TopicProblems & { frequency?: string };
+
+/** The digest fields of a form as typed, checked together: the choice, or every field's problem. */
+export function digestChoice(
+  v: { frequency: string; categories: string; queries: string },
+  withOff: boolean,
+): { choice: DigestChoice } | { problems: DigestChoiceProblems } {
+  const frequency = frequencyProblem(v.frequency, withOff);
+  const t = parseTopics(v.categories, v.queries);
+  if (!frequency && 'topics' in t) return { choice: { frequency: v.frequency as DigestFrequency | 'off', topics: t.topics } };
+  return { problems: { ...(frequency ? { frequency } : {}), ...('problems' in t ? t.problems : {}) } };
 }
 
 export function hasTopics(t: Topics): boolean {

@@ -1,6 +1,7 @@
 // The rules a submission to the daily list must pass, as a pure function of what is known about the
 // paper, the member and the settings. Each refusal carries a status and a message for the person.
 // Checked in this order, so that the most fundamental reason is the one given.
+import { parseArxivId } from './arxiv-id.ts';
 import { isTrusted, type Role } from './roles.ts';
 
 export const DAY_MS = 86_400_000;
@@ -46,6 +47,23 @@ export function utcDay(d: Date): string {
 
 export function readableDay(day: string): string {
   return new Date(`${day}T00:00:00Z`).toLocaleDateString('en-US', { timeZone: 'UTC', year: 'numeric', month: 'short', day: 'numeric' });
+}
+
+/** Longest text the submission field takes (a URL of arXiv is far shorter; more is not an id). */
+export const MAX_SUBMISSION_INPUT_CHARS = 1000;
+/** How much of what was typed a refusal quotes back (the field beside it shows the whole). */
+const QUOTED_INPUT_CHARS = 80;
+const ID_EXAMPLE = '2401.12345 or https://arxiv.org/abs/2401.12345';
+
+/** What was typed into the submission field: an arXiv id, or why it is not one (said beside the field). */
+export function submissionInput(input: string): { id: string } | { problem: string } {
+  const typed = input.trim();
+  if (!typed) return { problem: `Enter an arXiv id or URL, such as ${ID_EXAMPLE}.` };
+  const parsed = parseArxivId(typed);
+  if (parsed) return { id: parsed.id };
+  // Cut by code points, so that the quote never ends in half a character.
+  const quoted = [...typed].slice(0, QUOTED_INPUT_CHARS).join('');
+  return { problem: `“${quoted}” is not an arXiv id or URL. Write it as ${ID_EXAMPLE}.` };
 }
 
 export function checkSubmission(f: SubmissionFacts, s: SubmissionSettings): Refusal | null {

@@ -8,6 +8,7 @@ import { enqueueMail, mailsTo } from '../../src/email/outbox.ts';
 import { confirmToken, readConfirmToken, readUnsubscribeToken, unsubscribeToken } from '../../src/security/signed-links.ts';
 import { MAIL_HTML_CSP } from '../../src/web/routes/admin-outbox.ts';
 import { DAY, digestSettings, listPapers } from '../support/digest.ts';
+import { refusedForm } from '../support/forms.ts';
 import { anonymousForm, getPage, makeMember, postForm, signedIn } from '../support/members.ts';
 import { dom, text } from '../support/pages.ts';
 import { buildTestApp, type TestApp } from '../support/store.ts';
@@ -155,7 +156,7 @@ describe('/subscribe (double opt-in)', () => {
     ] as const) {
       const res = await postForm(t.app, '/subscribe', { email, frequency: 'daily' }, form);
       expect(res.statusCode, email).toBe(400);
-      expect(text(dom(res.body).querySelector('.notice')), email).toBe(message);
+      expect(refusedForm(res.body, 'form[action="/subscribe"]').errors, email).toEqual({ email: message });
     }
   });
 

@@ -7,6 +7,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import {
+  addressProblem,
   checkConfirmation,
   confirmSubscription,
   deadLinkText,
@@ -14,17 +15,24 @@ import {
   saveMemberDigest,
   unsubscribe,
 } from '../../actions/digest-subscriptions.ts';
+import { type FieldMessages, fieldMessagesOf, throwProblems } from '../../actions/errors.ts';
 import { siteSecret, subscriptionById, subscriptionOfMember } from '../../db/queries/digests.ts';
 import { listApiTokens, type Member } from '../../db/queries/members.ts';
 import { normaliseEmail } from '../../domain/accounts.ts';
-import { isFrequency, parseTopics } from '../../domain/digest.ts';
+import {
+  type DigestChoice,
+  type DigestFrequency,
+  digestChoice,
+  MAX_CATEGORIES_FIELD_CHARS,
+  MAX_QUERIES_FIELD_CHARS,
+} from '../../domain/digest.ts';
 import { readUnsubscribeToken } from '../../security/signed-links.ts';
 import { sha256Hex } from '../../security/tokens.ts';
 import { formToken, theMember } from '../auth.ts';
 import type { AppContext } from '../context.ts';
 import { HttpError } from '../errors.ts';
 import { enforceRateLimit } from '../rate-limit.ts';
-import { formText, parseForm, sendPage } from '../send-page.ts';
+import { formText, formValues, parseForm, sendPage } from '../send-page.ts';
 import {
   type DigestFormValues,
   renderDigestSection,
@@ -39,14 +47,25 @@ import { type SettingsSection, settingsSections } from './pages-settings.ts';
 
 const DigestForm = z.object({
   frequency: formText(10).default('off'),
-  categories: formText(400).default(''),
-  queries: formText(1200).default(''),
+  categories: formText(MAX_CATEGORIES_FIELD_CHARS).default(''),
+  queries: formText(MAX_QUERIES_FIELD_CHARS).default(''),
 });
 const SubscribeForm = DigestForm.extend({ email: formText(300).default('') });
 const TokenForm = z.object({ token: formText(300).default('') });
 
-/** A failed save shows the settings page again with the member's values and the message. */
-const failedSave = new WeakMap<Member, { values: DigestFormValues; error: string }>();
+/**
+ * A failed save shows the settings page again with what the member typed and the messages. Keyed by
+ * the request's own member object, so it lives as long as that one request.
+ */
+const failedSave = new WeakMap<Member, { values: DigestFormValues; refusal: DigestRefusal }>();
+
+/** A refusal as a digest form shows it: messages beside their fields, or one above the form. */
+type DigestRefusal = { error: string } | { errors: FieldMessages };
+
+function digestRefusal(err: HttpError): DigestRefusal {
+  const errors = fieldMessagesOf(err);
+  return Object.keys(errors).length ? { errors } : { error: err.message };
+}
 
 function sendTime(ctx: AppContext): string | undefined {
   return ctx.config.digestTime === 'off' ? undefined : `${ctx.config.digestTime} (${ctx.config.timezone})`;
@@ -73,18 +92,45 @@ const digestSection: SettingsSection = async (ctx, member, csrf) => {
     suppressed: !!suppressed,
     values,
     ...(sendTime(ctx) ? { sendTime: sendTime(ctx) as string } : {}),
-    ...(failed ? { error: failed.error } : {}),
+    ...(failed ? failed.refusal : {}),
   });
 };
 
-function formValues(f: z.output<typeof DigestForm>): DigestFormValues {
-  return { frequency: isFrequency(f.frequency) ? f.frequency : 'off', categories: f.categories, queries: f.queries };
+/** What was typed into a digest form, to show it again after a refusal (and to check it). */
+function keptValues(body: unknown, defaultFrequency: string): DigestFormValues & { email: string } {
+  const v = formValues(body);
+  return { email: v.email ?? '', frequency: v.frequency ?? defaultFrequency, categories: v.categories ?? '', queries: v.queries ?? '' };
 }
 
-function topicsOrThrow(v: DigestFormValues) {
-  const t = parseTopics(v.categories, v.queries);
-  if ('problem' in t) throw new HttpError(400, t.problem);
-  return t.topics;
+function settingsValues(body: unknown): DigestFormValues {
+  const { frequency, categories, queries } = keptValues(body, 'off');
+  return { frequency, categories, queries };
+}
+
+/**
+ * A digest form read with every problem named at once, in the order the form shows its fields: the
+ * shape's (a field sent twice, too long) and the rules' (the address, how often, the topics). Members
+ * choose off too; visitors give an address. The checks read only what was typed, never the store, so
+ * a refusal says nothing about who subscribes.
+ */
+function readDigestForm(body: unknown, o: { visitor: boolean }): { email: string; choice: DigestChoice } {
+  const schema = o.visitor ? SubscribeForm : DigestForm;
+  let shape: FieldMessages = {};
+  let parsed: z.output<typeof SubscribeForm> | z.output<typeof DigestForm> | undefined;
+  try {
+    parsed = parseForm(schema, body);
+  } catch (e) {
+    shape = fieldMessagesOf(e);
+    if (!Object.keys(shape).length) throw e;
+  }
+  const v = { ...keptValues(body, 'off'), ...parsed };
+  const c = digestChoice(v, !o.visitor);
+  const rules: FieldMessages = 'problems' in c ? { ...c.problems } : {};
+  if (o.visitor) rules.email = addressProblem(v.email) ?? '';
+  const fields = o.visitor ? ['email', 'frequency', 'categories', 'queries'] : ['frequency', 'categories', 'queries'];
+  throwProblems(Object.fromEntries(fields.map((k) => [k, shape[k] ?? rules[k]])));
+  if (!('choice' in c)) throw new Error('digest form: problems not thrown');
+  return { email: v.email, choice: c.choice };
 }
 
 /** Tokens are in the addresses of these pages: no Referer may carry them away. */
@@ -98,15 +144,14 @@ export function registerDigestRoutes(app: FastifyInstance, ctx: AppContext): voi
 
   app.post('/settings/digest', { config: { requireMember: true } }, async (req, reply) => {
     const m = theMember(req);
-    const f = parseForm(DigestForm, req.body);
-    const values = formValues(f);
     try {
-      if (f.frequency !== 'off' && !isFrequency(f.frequency)) throw new HttpError(400, 'Choose off, daily or weekly.');
-      await saveMemberDigest({ db, userId: m.id, frequency: values.frequency, topics: topicsOrThrow(values) });
+      const { choice } = readDigestForm(req.body, { visitor: false });
+      await saveMemberDigest({ db, userId: m.id, frequency: choice.frequency, topics: choice.topics });
       return reply.redirect('/settings?digest=1#digest', 303);
     } catch (e) {
       if (!(e instanceof HttpError) || e.status >= 500) throw e;
-      failedSave.set(m, { values, error: e.message });
+      reply.headers(e.headers);
+      failedSave.set(m, { values: settingsValues(req.body), refusal: digestRefusal(e) });
       const csrf = req.session?.csrf ?? '';
       const extra = await Promise.all(settingsSections.map((s) => s(ctx, m, csrf)));
       const page = renderSettingsPage({
@@ -114,7 +159,8 @@ export function registerDigestRoutes(app: FastifyInstance, ctx: AppContext): voi
         csrf,
         tokens: await listApiTokens(db, m.id),
         extra,
-        notice: { text: e.message, kind: 'error' },
+        // The messages sit in the digest section, beside its fields; this says where to look.
+        notice: { text: 'Your digest settings are not saved: see “Digest by mail” below.', kind: 'error' },
       });
       return sendPage(ctx, req, reply, page, e.status);
     }
@@ -133,28 +179,28 @@ export function registerDigestRoutes(app: FastifyInstance, ctx: AppContext): voi
   });
 
   app.post('/subscribe', async (req, reply) => {
-    const f = parseForm(SubscribeForm, req.body);
-    const values = { ...formValues(f), email: f.email };
     try {
-      if (!isFrequency(f.frequency)) throw new HttpError(400, 'Choose daily or weekly.');
-      const topics = topicsOrThrow(values);
+      const { email, choice } = readDigestForm(req.body, { visitor: true });
       await enforceRateLimit(ctx, 'subscribeIp', req.ip);
-      await enforceRateLimit(ctx, 'subscribeEmail', sha256Hex(normaliseEmail(f.email)).slice(0, 32));
+      await enforceRateLimit(ctx, 'subscribeEmail', sha256Hex(normaliseEmail(email)).slice(0, 32));
       await requestSubscription({
         db,
         secret: await siteSecret(db),
-        email: f.email,
-        frequency: f.frequency,
-        topics,
+        email,
+        // Visitors cannot choose off: the form's check refused it above.
+        frequency: choice.frequency as DigestFrequency,
+        topics: choice.topics,
         mail: mailContext(ctx),
       });
     } catch (e) {
       if (!(e instanceof HttpError) || e.status >= 500) throw e;
       reply.headers(e.headers);
       const csrf = await formToken(ctx, req, reply);
-      return sendPage(ctx, req, reply, renderSubscribePage({ csrf, values, error: e.message }), e.status);
+      const values = keptValues(req.body, '');
+      return sendPage(ctx, req, reply, renderSubscribePage({ csrf, values, ...digestRefusal(e) }), e.status);
     }
     const csrf = await formToken(ctx, req, reply);
+    const values = { email: '', frequency: '', categories: '', queries: '' };
     return sendPage(ctx, req, reply, renderSubscribePage({ csrf, values, sent: true }));
   });
 

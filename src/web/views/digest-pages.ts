@@ -1,15 +1,29 @@
 // The digest's pages: the subscription section of /settings, /subscribe (visitors), the confirmation
 // page behind a mailed link, and the unsubscribe page. Links from mails show a page with a button on GET
 // and act on POST only, so that mail scanners following links change nothing.
-import type { DigestFrequency, Topics } from '../../domain/digest.ts';
+// A refused form comes back with what was typed and each message beside its field.
+import type { FieldMessages } from '../../actions/errors.ts';
+import { type DigestFrequency, MAX_CATEGORIES_FIELD_CHARS, MAX_QUERIES_FIELD_CHARS, type Topics } from '../../domain/digest.ts';
 import { type Html, html } from '../html.ts';
-import { card, csrfField, field, notice, textarea } from './forms.ts';
+import { card, csrfField, field, formProblems, notice, textarea } from './forms.ts';
 import { renderPage } from './layout.ts';
 
+/** The digest fields as a form shows them: as typed, so a refused value (even no frequency) comes back. */
 export interface DigestFormValues {
-  frequency: DigestFrequency | 'off';
+  /** `off`, `daily` or `weekly`, or what a refused post sent instead. */
+  frequency: string;
   categories: string;
   queries: string;
+}
+
+const LABELS = { email: 'Email address', frequency: 'How often', categories: 'Categories', queries: 'Topics' };
+/** Where the summary's line about each field leads (the frequency's: its first choice). */
+const frequencyId = (value: string) => `digest-frequency-${value}`;
+const IDS = { email: 'f-email', categories: 'digest-categories', queries: 'digest-queries' };
+
+function problems(d: { error?: string | undefined; errors?: FieldMessages | undefined }, firstFrequency: string): Html {
+  if (d.errors) return formProblems({ errors: d.errors }, { labels: LABELS, ids: { ...IDS, frequency: frequencyId(firstFrequency) } });
+  return notice(d.error);
 }
 
 export function topicsForm(t: Topics): { categories: string; queries: string } {
@@ -22,38 +36,43 @@ const FREQUENCIES: [DigestFrequency | 'off', string, string][] = [
   ['weekly', 'Weekly', 'On Mondays: the top papers of the previous week.'],
 ];
 
-function frequencyChoices(current: DigestFormValues['frequency'], withOff: boolean): Html {
-  return html`<fieldset class="choices">
-  <legend class="field__label">How often</legend>
+function frequencyChoices(current: DigestFormValues['frequency'], withOff: boolean, error: string | undefined): Html {
+  const errorId = 'digest-frequency-error';
+  const invalid = error ? html` aria-invalid="true" aria-describedby="${errorId}"` : '';
+  return html`<fieldset class="choices${error ? ' field--invalid' : ''}">
+  <legend class="field__label">${LABELS.frequency}</legend>
+  ${error ? html`<p class="field__error" id="${errorId}">${error}</p>` : ''}
   ${FREQUENCIES.filter(([v]) => withOff || v !== 'off').map(
     ([
       value,
       label,
       hint,
-    ]) => html`<label class="choice"><input type="radio" name="frequency" value="${value}"${value === current ? html` checked` : ''}>
+    ]) => html`<label class="choice"><input type="radio" id="${frequencyId(value)}" name="frequency" value="${value}"${value === current ? html` checked` : ''}${invalid}>
     <span class="choice__text"><strong>${label}</strong> <span class="muted">${hint}</span></span></label>`,
   )}
 </fieldset>`;
 }
 
-function topicFields(v: DigestFormValues): Html {
+function topicFields(v: DigestFormValues, errors: FieldMessages | undefined): Html {
   return html`${field({
     label: 'Categories (optional)',
     name: 'categories',
     value: v.categories,
-    maxlength: 400,
+    maxlength: MAX_CATEGORIES_FIELD_CHARS,
     placeholder: 'e.g. cs.CL, cs.LG',
     hint: 'arXiv categories, separated by commas; “cs” alone means every cs category.',
-    id: 'digest-categories',
+    id: IDS.categories,
+    error: errors?.categories,
   })}
   ${textarea({
     label: 'Topics (optional)',
     name: 'queries',
     value: v.queries,
     rows: 3,
-    maxlength: 1200,
+    maxlength: MAX_QUERIES_FIELD_CHARS,
     hint: 'One search per line, as in the search box: diffusion, "in-context learning", retriev*. With categories or topics, the digest keeps only the papers that match one of them.',
-    id: 'digest-queries',
+    id: IDS.queries,
+    error: errors?.queries,
   })}`;
 }
 
@@ -65,7 +84,10 @@ export interface DigestSectionData {
   values: DigestFormValues;
   /** `07:00 (Europe/Paris)`, or undefined when the site sends no digest. */
   sendTime?: string;
+  /** A refusal that is no field's, shown above the form. */
   error?: string;
+  /** Refusals by field, each shown beside its field. */
+  errors?: FieldMessages;
 }
 
 export function renderDigestSection(d: DigestSectionData): Html {
@@ -75,11 +97,11 @@ export function renderDigestSection(d: DigestSectionData): Html {
   ${d.sendTime ? '' : notice('This site does not send digests at the moment (its operator turned them off).', 'info')}
   ${d.confirmed ? '' : notice('Digests go to confirmed addresses only: confirm yours with the link we mailed you (see above).', 'info')}
   ${d.suppressed ? notice('Mail to this address was refused repeatedly by its mail server, so we stopped sending. Ask the site’s admins to allow it again once it works.', 'error') : ''}
-  ${d.error ? notice(d.error) : ''}
+  ${problems(d, 'off')}
   <form class="form" method="post" action="/settings/digest">
     ${csrfField(d.csrf)}
-    ${frequencyChoices(d.values.frequency, true)}
-    ${topicFields(d.values)}
+    ${frequencyChoices(d.values.frequency, true, d.errors?.frequency)}
+    ${topicFields(d.values, d.errors)}
     <button class="button button--primary" type="submit">Save digest settings</button>
   </form>
 </section>`;
@@ -88,7 +110,10 @@ export function renderDigestSection(d: DigestSectionData): Html {
 export interface SubscribeState {
   csrf: string;
   values: DigestFormValues & { email: string };
+  /** A refusal that is no field's (too many tries), shown above the form. */
   error?: string;
+  /** Refusals by field, each shown beside its field. */
+  errors?: FieldMessages;
   sent?: boolean;
   sendTime?: string;
 }
@@ -99,13 +124,13 @@ export function renderSubscribePage(s: SubscribeState): string {
     s.sent
       ? html`${notice('Check your inbox: we mailed you a link to confirm the subscription. It works for 48 hours; nothing is sent until you use it.', 'ok')}
 <p class="card__links"><a href="/papers">Back to today’s papers</a></p>`
-      : html`${notice(s.error)}
+      : html`${problems(s, 'daily')}
 <p>The top papers of the day or the week, with their summaries and links, ${s.sendTime ? `at ${s.sendTime}` : 'by mail'}. We mail you a link to confirm first; every digest has a one-click unsubscribe link. Members turn it on in their <a href="/settings#digest">settings</a>.</p>
 <form class="form" method="post" action="/subscribe" novalidate>
   ${csrfField(s.csrf)}
-  ${field({ label: 'Email address', name: 'email', type: 'email', value: s.values.email, autocomplete: 'email', required: true, maxlength: 254, autofocus: true })}
-  ${frequencyChoices(s.values.frequency === 'off' ? 'daily' : s.values.frequency, false)}
-  ${topicFields(s.values)}
+  ${field({ label: LABELS.email, name: 'email', type: 'email', value: s.values.email, autocomplete: 'email', required: true, maxlength: 254, autofocus: !s.errors, error: s.errors?.email })}
+  ${frequencyChoices(s.values.frequency, false, s.errors?.frequency)}
+  ${topicFields(s.values, s.errors)}
   <button class="button button--primary button--block" type="submit">Subscribe</button>
 </form>`,
     { wide: true },

@@ -1,16 +1,23 @@
 // /submit: put a paper on today's list by its arXiv id or URL; the rules are stated on the page.
+// A refusal shows the page again with what was typed: a mistake in it beside the field, any other
+// reason (a rule, the daily cap, arXiv away) above the form, with the link it carries.
+import type { FieldMessages } from '../../actions/errors.ts';
+import { MAX_SUBMISSION_INPUT_CHARS } from '../../domain/submission-rules.ts';
 import type { ErrorLink } from '../errors.ts';
 import { type Html, html } from '../html.ts';
 import { paperPath } from './components.ts';
 import { messageWithLink } from './error.ts';
 import { plural } from './format.ts';
-import { card, csrfField, field, notice } from './forms.ts';
+import { card, csrfField, field, formProblems, notice } from './forms.ts';
 import { renderPage } from './layout.ts';
 
 export interface SubmitPageData {
   csrf: string;
   value?: string;
+  /** A refusal that is no field's, shown above the form. */
   error?: string;
+  /** Refusals about what was typed, by field, shown beside it. */
+  errors?: FieldMessages;
   /** A link the refusal carries (the list a duplicate is on). */
   errorLink?: ErrorLink;
   done?: { paperId: string; title: string; day: string };
@@ -18,6 +25,8 @@ export interface SubmitPageData {
   submittedToday: number;
   canWrite: boolean;
 }
+
+const LABELS = { paper_id: 'arXiv id or URL' };
 
 function rules(d: SubmitPageData): Html {
   const r = d.rules;
@@ -33,14 +42,14 @@ export function renderSubmitPage(d: SubmitPageData): string {
   const body = card(
     'Submit a paper',
     html`${d.done ? notice(html`Submitted: <a href="${paperPath(d.done.paperId)}">${d.done.title}</a> is on the list of <a href="/papers/date/${d.done.day}">${d.done.day}</a>.`, 'ok') : ''}
-${notice(d.error ? messageWithLink(d.error, d.errorLink) : undefined)}
+${d.errors ? formProblems({ errors: d.errors }, { labels: LABELS }) : notice(d.error ? messageWithLink(d.error, d.errorLink) : undefined)}
 <p>Put a paper on today’s list, for the community to upvote and discuss. Folio looks it up in its own corpus, or on arXiv.</p>
 ${rules(d)}
 ${
   d.canWrite
     ? html`<form class="form" method="post" action="/submit" novalidate>
   ${csrfField(d.csrf)}
-  ${field({ label: 'arXiv id or URL', name: 'paper_id', value: d.value ?? '', required: true, maxlength: 300, placeholder: '2401.12345 or https://arxiv.org/abs/2401.12345', autofocus: true })}
+  ${field({ label: LABELS.paper_id, name: 'paper_id', value: d.value ?? '', required: true, maxlength: MAX_SUBMISSION_INPUT_CHARS, placeholder: '2401.12345 or https://arxiv.org/abs/2401.12345', autofocus: !d.errors, error: d.errors?.paper_id })}
   <button class="button button--primary button--block" type="submit">Submit</button>
 </form>`
     : html`<p class="notice notice--info">Confirm your email address first (see <a href="/settings">your settings</a>).</p>`
