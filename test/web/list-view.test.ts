@@ -113,5 +113,15 @@ describe('list view', () => {
     expect(c).toMatchObject({ compact: true, pressed: 'Compact', abstracts: 0 });
     // The member's setting wins over a cookie left from signed-out browsing.
     expect(shape((await get(LIST, `${other.cookie}; folio_view=full`)).body).compact).toBe(true);
+
+    // The same choice in Settings: the stored one is checked, and saving it comes back there.
+    const settings = dom((await get('/settings', other.cookie)).body);
+    const form = settings.querySelector('#reading form[action="/view"]');
+    expect(form?.querySelector('input[name="view"][checked]')?.getAttribute('value')).toBe('compact');
+    const back = form?.querySelector('input[name="return_to"]')?.getAttribute('value') as string;
+    const saved = await post({ view: 'full', return_to: back, _csrf: other.csrf }, { cookie: other.cookie });
+    expect(saved.headers.location).toBe('/settings?view=1#reading');
+    expect((await stored()).list_view).toBe('full');
+    expect(text(dom((await get('/settings?view=1', other.cookie)).body).querySelector('.notice--ok'))).toMatch(/Saved/);
   });
 });

@@ -32,6 +32,7 @@ const NOTICES: Record<string, SettingsData['notice']> = {
   sent: { text: 'A new confirmation link is on its way.', kind: 'ok' },
   revoked: { text: 'The token is revoked: it no longer works.', kind: 'ok' },
   digest: { text: 'Your digest settings are saved.', kind: 'ok' },
+  view: { text: 'Saved: lists show papers the way you chose, on every device you sign in on.', kind: 'ok' },
 };
 
 const ProfileForm = z.object({ fullname: formText(200).default('') });

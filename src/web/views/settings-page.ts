@@ -1,8 +1,9 @@
-// /settings: profile, email confirmation, password, API tokens. Other features add their own sections
+// /settings: profile, email confirmation, password, how lists look, API tokens. Other features add their own sections
 // through `settingsSections` (the digest subscription will, see the marked place below).
 import { MAX_TOKEN_NAME_CHARS } from '../../actions/api-tokens.ts';
 import type { ApiTokenInfo, Member } from '../../db/queries/members.ts';
 import { MAX_FULLNAME_CHARS, MIN_PASSWORD_CHARS } from '../../domain/accounts.ts';
+import { LIST_VIEWS, type ListView } from '../../domain/list-view.ts';
 import { type Html, html } from '../html.ts';
 import { type Refusal, refusedHere, summaryIds } from '../refusal.ts';
 import { mediumDay } from './format.ts';
@@ -115,6 +116,30 @@ function tokens(d: SettingsData): Html {
 </section>`;
 }
 
+const VIEW_CHOICES: Record<ListView, { label: string; hint: string }> = {
+  full: { label: 'Full', hint: 'Title, abstract, authors and thumbnail: for reading the list.' },
+  compact: { label: 'Compact', hint: 'Title, authors and counts on a row or two: several times as many papers on a screen.' },
+};
+
+/** How lists show papers: the same choice as the Full/Compact switch above every list. */
+function reading(d: SettingsData): Html {
+  const current = d.member.listView;
+  return html`<section class="settings-section" id="reading" aria-labelledby="reading-h">
+  <h2 id="reading-h">Lists</h2>
+  <form class="form" method="post" action="/view">
+    ${csrfField(d.csrf)}<input type="hidden" name="return_to" value="/settings?view=1#reading">
+    <fieldset class="choices">
+      <legend>How daily, weekly, monthly and trending lists show papers</legend>
+      ${LIST_VIEWS.map(
+        (v) =>
+          html`<label class="choice"><input type="radio" name="view" value="${v}"${v === current ? html` checked` : ''}> <span><strong>${VIEW_CHOICES[v].label}</strong> <span class="muted">${VIEW_CHOICES[v].hint}</span></span></label>`,
+      )}
+    </fieldset>
+    <button class="button" type="submit">Save</button>
+  </form>
+</section>`;
+}
+
 export function renderSettingsPage(d: SettingsData): string {
   const body = html`<div class="settings">
   <header class="list-head"><div class="list-head__text"><p class="eyebrow">Your account</p><h1>Settings</h1></div></header>
@@ -122,6 +147,7 @@ export function renderSettingsPage(d: SettingsData): string {
   ${profile(d)}
   ${email(d)}
   ${password(d)}
+  ${reading(d)}
   ${tokens(d)}
   ${/* DIGEST: the digest subscription toggle goes here (a section added through `extra`). */ ''}
   ${d.extra ?? []}
