@@ -1,7 +1,7 @@
 // A form refused and shown again in place: which form of the page it was, what the refusal said (beside
 // each field, or for the whole form) and what was typed. A page with several forms (settings, admin)
 // shows the messages in the refused form only, so that the others read as they did.
-import { fieldMessagesOf } from '../actions/errors.ts';
+import { type FieldMessages, fieldMessagesOf } from '../actions/errors.ts';
 import { HttpError } from './errors.ts';
 import { formValues } from './send-page.ts';
 import type { FormState } from './views/forms.ts';
@@ -18,20 +18,37 @@ export interface Refusal<F extends string = string> {
   headers: Record<string, string>;
 }
 
+/** A refusal the person can correct (a 4xx), or undefined for what the server's one error policy answers. */
+export function correctable(e: unknown): HttpError | undefined {
+  return e instanceof HttpError && e.status < 500 ? e : undefined;
+}
+
+/** A refusal as a form shows it: messages beside their fields, or one message for the whole form. */
+export function formStateOf(e: HttpError): { errors: FieldMessages } | { message: string } {
+  const errors = fieldMessagesOf(e);
+  return Object.keys(errors).length ? { errors } : { message: e.message };
+}
+
+/** The same, for the pages whose views take the whole form's message as `error`. */
+export function shownRefusal(e: HttpError): { errors: FieldMessages } | { error: string } {
+  const s = formStateOf(e);
+  return 'errors' in s ? s : { error: s.message };
+}
+
 /**
  * The refusal a form shows in place, or undefined for what is not the person's to correct (a 5xx, a
  * bug), which the server's one error policy answers.
  */
 export function refusalOf<F extends string>(e: unknown, form: F, body: unknown, key?: string | number): Refusal<F> | undefined {
-  if (!(e instanceof HttpError) || e.status >= 500) return undefined;
-  const errors = fieldMessagesOf(e);
+  const err = correctable(e);
+  if (!err) return undefined;
   return {
     form,
     ...(key !== undefined ? { key: String(key) } : {}),
-    state: Object.keys(errors).length ? { errors } : { message: e.message },
+    state: formStateOf(err),
     values: formValues(body),
-    status: e.status,
-    headers: e.headers,
+    status: err.status,
+    headers: err.headers,
   };
 }
 

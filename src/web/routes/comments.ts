@@ -22,6 +22,7 @@ import type { AppContext } from '../context.ts';
 import { HttpError, notFound } from '../errors.ts';
 import { localId } from '../presenters/hf.ts';
 import { enforceRateLimit } from '../rate-limit.ts';
+import { formStateOf } from '../refusal.ts';
 import { formText, formValues, parseForm } from '../send-page.ts';
 import { paperPath } from '../views/components.ts';
 import type { OpenCommentForm } from '../views/discussion.ts';
@@ -137,10 +138,8 @@ export function registerComments(app: FastifyInstance, ctx: AppContext): void {
       return await run();
     } catch (e) {
       if (!(e instanceof HttpError) || !SHOWN_IN_PLACE.has(e.status)) throw e;
-      const errors = fieldMessagesOf(e);
       reply.headers(e.headers);
-      const state = Object.keys(errors).length ? { errors } : { message: e.message };
-      return sendPaperWithForm(ctx, req, reply, paperId, { ...open, ...state }, e.status);
+      return sendPaperWithForm(ctx, req, reply, paperId, { ...open, ...formStateOf(e) }, e.status);
     }
   };
 

@@ -32,6 +32,7 @@ import { formToken, theMember } from '../auth.ts';
 import type { AppContext } from '../context.ts';
 import { HttpError } from '../errors.ts';
 import { enforceRateLimit } from '../rate-limit.ts';
+import { shownRefusal } from '../refusal.ts';
 import { formText, formValues, parseForm, sendPage } from '../send-page.ts';
 import {
   type DigestFormValues,
@@ -61,11 +62,6 @@ const failedSave = new WeakMap<Member, { values: DigestFormValues; refusal: Dige
 
 /** A refusal as a digest form shows it: messages beside their fields, or one above the form. */
 type DigestRefusal = { error: string } | { errors: FieldMessages };
-
-function digestRefusal(err: HttpError): DigestRefusal {
-  const errors = fieldMessagesOf(err);
-  return Object.keys(errors).length ? { errors } : { error: err.message };
-}
 
 function sendTime(ctx: AppContext): string | undefined {
   return ctx.config.digestTime === 'off' ? undefined : `${ctx.config.digestTime} (${ctx.config.timezone})`;
@@ -151,7 +147,7 @@ export function registerDigestRoutes(app: FastifyInstance, ctx: AppContext): voi
     } catch (e) {
       if (!(e instanceof HttpError) || e.status >= 500) throw e;
       reply.headers(e.headers);
-      failedSave.set(m, { values: settingsValues(req.body), refusal: digestRefusal(e) });
+      failedSave.set(m, { values: settingsValues(req.body), refusal: shownRefusal(e) });
       const csrf = req.session?.csrf ?? '';
       const extra = await Promise.all(settingsSections.map((s) => s(ctx, m, csrf)));
       const page = renderSettingsPage({
@@ -197,7 +193,7 @@ export function registerDigestRoutes(app: FastifyInstance, ctx: AppContext): voi
       reply.headers(e.headers);
       const csrf = await formToken(ctx, req, reply);
       const values = keptValues(req.body, '');
-      return sendPage(ctx, req, reply, renderSubscribePage({ csrf, values, ...digestRefusal(e) }), e.status);
+      return sendPage(ctx, req, reply, renderSubscribePage({ csrf, values, ...shownRefusal(e) }), e.status);
     }
     const csrf = await formToken(ctx, req, reply);
     const values = { email: '', frequency: '', categories: '', queries: '' };

@@ -14,13 +14,14 @@ import {
   signUp,
   verifyCredentials,
 } from '../../actions/accounts.ts';
-import { ActionError, type FieldMessages, fieldMessagesOf } from '../../actions/errors.ts';
+import { ActionError } from '../../actions/errors.ts';
 import { normaliseEmail } from '../../domain/accounts.ts';
 import { sha256Hex } from '../../security/tokens.ts';
 import { clearSessionCookie, formToken, refererPath, safeReturnTo, setSessionCookie } from '../auth.ts';
 import type { AppContext } from '../context.ts';
 import { HttpError } from '../errors.ts';
 import { enforceRateLimit } from '../rate-limit.ts';
+import { correctable, shownRefusal } from '../refusal.ts';
 import { formText, formValues, parseForm, sendPage } from '../send-page.ts';
 import { renderConfirm, renderResetForm, renderResetRequest, renderSignIn, renderSignUp } from '../views/account-pages.ts';
 
@@ -39,17 +40,6 @@ const SignUpForm = z.object({
 const EmailForm = z.object({ email: formText(300).default('') });
 const PasswordForm = z.object({ password: formText(1000).default('') });
 const TokenForm = z.object({ token: formText(300).default('') });
-
-/** Errors a form shows in place (with the typed values kept) rather than on an error page. */
-function formError(e: unknown): HttpError | undefined {
-  return e instanceof HttpError && e.status < 500 ? e : undefined;
-}
-
-/** A refusal as the form shows it: messages beside their fields, or one for the whole form. */
-function formRefusal(err: HttpError): { error: string } | { errors: FieldMessages } {
-  const errors = fieldMessagesOf(err);
-  return Object.keys(errors).length ? { errors } : { error: err.message };
-}
 
 function queryReturnTo(req: FastifyRequest): string | undefined {
   const q = req.query as Record<string, unknown>;
@@ -93,7 +83,7 @@ export function registerAccountPages(app: FastifyInstance, ctx: AppContext): voi
       const member = await verifyCredentials({ db, email: f.email, password: f.password });
       return await signIn(ctx, req, reply, member.id, returnTo);
     } catch (e) {
-      const err = formError(e);
+      const err = correctable(e);
       if (!err) throw e;
       reply.headers(err.headers);
       const csrf = await formToken(ctx, req, reply);
@@ -137,7 +127,7 @@ export function registerAccountPages(app: FastifyInstance, ctx: AppContext): voi
         }),
       );
     } catch (e) {
-      const err = formError(e);
+      const err = correctable(e);
       if (!err) throw e;
       reply.headers(err.headers);
       const csrf = await formToken(ctx, req, reply);
@@ -149,7 +139,7 @@ export function registerAccountPages(app: FastifyInstance, ctx: AppContext): voi
         reply,
         renderSignUp({
           csrf,
-          ...formRefusal(err),
+          ...shownRefusal(err),
           username: v.username ?? '',
           email: v.email ?? '',
           fullname: v.fullname ?? '',
@@ -179,7 +169,7 @@ export function registerAccountPages(app: FastifyInstance, ctx: AppContext): voi
     try {
       await confirmEmail({ db, token: f.token });
     } catch (e) {
-      const err = formError(e);
+      const err = correctable(e);
       if (!err) throw e;
       return sendPage(ctx, req, reply, renderConfirm({ csrf, token: f.token, dead: true }), err.status);
     }
@@ -199,7 +189,7 @@ export function registerAccountPages(app: FastifyInstance, ctx: AppContext): voi
       await enforceRateLimit(ctx, 'resetAccount', sha256Hex(normaliseEmail(f.email)).slice(0, 32));
       await requestPasswordReset({ db, email: f.email, mail: mailContext(ctx) });
     } catch (e) {
-      const err = formError(e);
+      const err = correctable(e);
       if (!err) throw e;
       reply.headers(err.headers);
       return sendPage(ctx, req, reply, renderResetRequest({ csrf, error: err.message, email: f.email }), err.status);
@@ -224,7 +214,7 @@ export function registerAccountPages(app: FastifyInstance, ctx: AppContext): voi
       const { userId } = await resetPassword({ db, token, password: f.password });
       return await signIn(ctx, req, reply, userId, '/settings?reset=1');
     } catch (e) {
-      const err = formError(e);
+      const err = correctable(e);
       if (!err) throw e;
       const csrf = await formToken(ctx, req, reply);
       const dead = e instanceof ActionError && e.code === 'token_dead';

@@ -2,7 +2,7 @@
 // The rules are settings (FOLIO_SUBMIT_*); each refusal says which rule and why.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { ActionError, fieldMessagesOf, invalidField } from '../../actions/errors.ts';
+import { ActionError, invalidField } from '../../actions/errors.ts';
 import { arxivLookup, PAPER_FIELD, type SubmitProps, submitPaper } from '../../actions/submit-paper.ts';
 import { trendingParams } from '../../config.ts';
 import type { Member } from '../../db/queries/members.ts';
@@ -14,6 +14,7 @@ import type { AppContext } from '../context.ts';
 import { HttpError } from '../errors.ts';
 import { presentPaper } from '../presenters/hf.ts';
 import { enforceRateLimit } from '../rate-limit.ts';
+import { shownRefusal } from '../refusal.ts';
 import { formText, formValues, parseForm, sendPage } from '../send-page.ts';
 import { renderSubmitPage, type SubmitPageData } from '../views/submit-page.ts';
 
@@ -32,9 +33,8 @@ function shownInPlace(e: unknown): HttpError | undefined {
 
 /** A refusal as the page shows it: beside the field when it is about what was typed, else above the form. */
 function submitRefusal(err: HttpError): Partial<SubmitPageData> {
-  const errors = fieldMessagesOf(err);
-  if (Object.keys(errors).length) return { errors };
-  return { error: err.message, ...(err.link ? { errorLink: err.link } : {}) };
+  const shown = shownRefusal(err);
+  return 'errors' in shown ? shown : { ...shown, ...(err.link ? { errorLink: err.link } : {}) };
 }
 
 export function submissionSettings(ctx: AppContext): SubmissionSettings {
