@@ -6,6 +6,7 @@
 //     one of its members, so that nobody puts their paper under a lab they do not belong to).
 import type { Kysely } from 'kysely';
 import { getMemberByUsername, type Member } from '../db/queries/members.ts';
+import { findOrgByName } from '../db/queries/papers.ts';
 import type { Database, OrgRole } from '../db/schema.ts';
 import { USERNAME_RE } from '../domain/accounts.ts';
 import { normaliseGithubRepo, normaliseProjectPage } from '../domain/links.ts';
@@ -44,11 +45,10 @@ export async function orgRoleOf(db: Db, orgId: number, userId: number): Promise<
   return r?.role;
 }
 
-const findOrg = (db: Db, name: string) => db.selectFrom('organizations').select(['id', 'name']).where('name', '=', name).executeTakeFirst();
 const noOrg = (name: string) => `There is no organization “${name.slice(0, 80)}”.`;
 
 async function orgByName(db: Db, name: string) {
-  const o = await findOrg(db, name);
+  const o = await findOrgByName(db, name);
   if (!o) throw new ActionError(404, noOrg(name), 'no_org');
   return o;
 }
@@ -183,7 +183,7 @@ export async function linkPaper(p: LinkProps): Promise<void> {
     const name = p.organization.trim();
     if (!name) set.organization_id = null;
     else {
-      const org = await findOrg(p.db, name);
+      const org = await findOrgByName(p.db, name);
       if (!org) refusals.push(invalidField('organization', noOrg(name), 'no_org', 404));
       else if (!admin && !(await orgRoleOf(p.db, org.id, p.actor.id))) {
         refusals.push(invalidField('organization', `Only members of “${org.name}” may link papers to it.`, 'not_org_member', 403));
